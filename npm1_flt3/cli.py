@@ -1,0 +1,46 @@
+"""Command-line entry point: ``npm1-flt3 <command>`` (or ``python -m npm1_flt3 <command>``).
+
+Each command lives in its own module, which provides ``configure_parser(parser)`` and
+``run(args) -> int``. Errors meant for the user are raised as ``UserError`` (or one of the
+ValueError subclasses below) and printed without a traceback, with exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from npm1_flt3 import __version__
+
+COMMANDS = {
+    "validate-sheet": ("npm1_flt3.sheet", "check a sample sheet and list every problem"),
+    "targets": ("npm1_flt3.hotspots", "write the hotspot BED for a reference"),
+    "call": ("npm1_flt3.caller", "call NPM1 / FLT3 variants in one sample's BAM"),
+    "annotate": ("npm1_flt3.annotate", "add HGVS, exons and NPM1 types; write bgzipped VCF"),
+    "cohort": ("npm1_flt3.cohort", "combine per-sample results into cohort tables"),
+    "simulate-demo": ("npm1_flt3.simulate", "simulate the demo cohort with ART"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="npm1-flt3", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"npm1-flt3 {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(_module=module_name)
+        importlib.import_module(module_name).configure_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(args._module)
+    try:
+        return module.run(args)
+    except (ValueError, OSError) as error:
+        # ValueError subclasses (SheetError, ReferenceError, AnnotationError, ...) carry messages
+        # written for the user; a traceback would only hide them.
+        print(f"npm1-flt3 {args.command}: error: {error}", file=sys.stderr)
+        return 1
