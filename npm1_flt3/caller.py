@@ -1,0 +1,400 @@
+"""NPM1 / FLT3 caller: one sample's BAM in, an unannotated VCF and a hotspot-depth table out.
+
+How a call is counted
+---------------------
+* Only primary, non-duplicate alignments with MAPQ >= min_mapq are read (duplicates are not
+  flagged in amplicon BAMs, so amplicon reads all count).
+* Alt reads: reads whose CIGAR indel, soft clip (FLT3 ITD region) or base call (TKD sites)
+  gives the allele after left-normalisation. ITD alleles of the same length within one
+  duplication length of each other are merged into the best-supported one, so that a sequencing
+  error inside one read's copy does not split the event.
+* Depth for an indel: the number of reads crossing, with ``anchor`` bases on both sides, the
+  junctions that both alleles share. For an insertion after position p whose first m bases copy
+  the reference after p, those are the junctions p|p+1 and p+m|p+m+1: every haplotype, wild-type
+  or mutant, has each once. Unlike counting only reads that span the whole duplicated segment,
+  this does not make longer ITDs look more frequent. VAF = alt / max(depth, alt).
+* SNV depth: reads with a base of quality >= min_base_quality at the site.
+* ITD allelic ratio per clone: AR_i = VAF_i / (1 - sum of ITD VAFs) (fragment-analysis convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pysam
+
+from npm1_flt3 import __version__
+from npm1_flt3.evidence import (
+    ClipSettings,
+    ReadFilter,
+    ReferenceWindow,
+    aligned_blocks,
+    base_calls,
+    cigar_indels,
+    clip_itd,
+    read_key,
+)
+from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
+from npm1_flt3.reference import GenomeReference
+from npm1_flt3.transcripts import load_transcripts
+from npm1_flt3.variants import Variant
+
+
+@dataclass(frozen=True)
+class CallerSettings:
+    min_mapq: int = 20
+    min_base_quality: int = 20
+    min_alt_reads: int = 3
+    min_vaf: float = 0.01
+    min_vaf_tkd: float = 0.02
+    min_depth: int = 100
+    anchor: int = 15
+    min_indel_flank: int = 5
+    min_itd_length: int = 6
+    report_min_alt_reads: int = 2  # weaker candidates are not written at all
+    clip: ClipSettings = field(default_factory=ClipSettings)
+
+
+@dataclass(frozen=True)
+class CallingRegion:
+    """Where reads are fetched (window) and where events are accepted (events)."""
+
+    name: str
+    gene: str
+    kind: str  # npm1 | flt3_itd | flt3_tkd
+    chrom: str
+    window: tuple[int, int]
+    events: tuple[int, int]
+
+
+@dataclass
+class Call:
+    variant: Variant
+    gene: str
+    vartype: str  # INS | DEL | DELINS | SNV | ITD
+    alt_reads: int
+    depth: int
+    filters: list[str] = field(default_factory=list)
+    itd_ar: float | None = None
+
+    @property
+    def vaf(self) -> float:
+        return self.alt_reads / self.depth if self.depth else 0.0
+
+    @property
+    def length(self) -> int:
+        return self.variant.length
+
+
+def calling_regions(transcripts) -> list[CallingRegion]:
+    npm1, flt3 = transcripts["NPM1"], transcripts["FLT3"]
+    regions = []
+    for legacy in (5, 9, 11, 12):
+        exon = npm1.exon_by_legacy(legacy)
+        last = exon.cds_end if legacy == 12 else exon.end  # the exon-12 3'UTR is not a target
+        regions.append(
+            CallingRegion(f"NPM1_exon{legacy}", "NPM1", "npm1", npm1.chrom,
+                          (exon.start - 200, last + 200), (exon.start - 2, last + 2))
+        )
+    exon14, exon15 = flt3.exon(14), flt3.exon(15)
+    regions.append(
+        CallingRegion("FLT3_ITD", "FLT3", "flt3_itd", flt3.chrom,
+                      (exon15.start - 300, exon14.end + 300), (exon15.start - 20, exon14.end + 20))
+    )
+    codon_first, codon_last = flt3_codon_span(flt3, *FLT3_TKD_CODONS)
+    exon20 = flt3.exon(20)
+    regions.append(
+        CallingRegion("FLT3_TKD", "FLT3", "flt3_tkd", flt3.chrom,
+                      (exon20.start - 50, exon20.end + 50), (codon_first - 3, codon_last + 3))
+    )
+    return regions
+
+
+class RegionScan:
+    """Everything the caller needs from one pass over the reads of one region."""
+
+    def __init__(self, region: CallingRegion):
+        self.region = region
+        self.alleles: dict[Variant, set] = defaultdict(set)
+        self.site_bases: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        self.span_first: list[int] = []
+        self.span_last: list[int] = []
+        first, last = region.window
+        self.depth = np.zeros(last - first + 2, dtype=np.int64)  # difference array
+
+    def add_blocks(self, blocks: list[tuple[int, int]]) -> None:
+        first, last = self.region.window
+        for block_first, block_last in blocks:
+            lo, hi = max(block_first, first), min(block_last, last)
+            if lo <= hi:
+                self.depth[lo - first] += 1
+                self.depth[hi - first + 1] -= 1
+
+    def depth_between(self, start: int, end: int) -> np.ndarray:
+        per_base = np.cumsum(self.depth)[:-1]
+        first = self.region.window[0]
+        return per_base[max(start - first, 0) : end - first + 1]
+
+    def crossing(self, position: int, anchor: int) -> int:
+        """Reads aligned over position-anchor+1 .. position+anchor (the junction position|position+1)."""
+        first = np.asarray(self.span_first)
+        last = np.asarray(self.span_last)
+        return int(np.count_nonzero((first <= position - anchor + 1) & (last >= position + anchor)))
+
+
+def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: CallerSettings,
+                read_filter: ReadFilter, snv_sites: set[int]) -> RegionScan:
+    scan = RegionScan(region)
+    placement = genome.placement_of(region.chrom, *region.window)
+    offset = placement.offset
+    fetch = genome.fetch
+    clip_window = ReferenceWindow(region.chrom, region.window[0], fetch(region.chrom, *region.window))
+    local_first = region.window[0] - offset - 1
+    local_last = region.window[1] - offset
+    for read in bam.fetch(placement.contig, local_first, local_last):
+        if not read_filter.accepts(read):
+            continue
+        key = read_key(read)
+        scan.add_blocks(aligned_blocks(read, offset))
+        scan.span_first.append(read.reference_start + offset + 1)
+        scan.span_last.append(read.reference_end + offset)
+        for variant in cigar_indels(read, offset, region.chrom, fetch, settings.min_indel_flank):
+            scan.alleles[variant].add(key)
+        if region.kind == "flt3_itd":
+            for variant in clip_itd(read, offset, clip_window, fetch, settings.clip):
+                scan.alleles[variant].add(key)
+        if snv_sites:
+            for position, base in base_calls(read, offset, snv_sites, settings.min_base_quality).items():
+                scan.site_bases[position][base].add(key)
+    return scan
+
+
+def merge_itd_fragments(alleles: dict[Variant, set]) -> dict[Variant, set]:
+    """Fold ITD alleles of one length lying within one length of a better-supported allele into it."""
+    merged: dict[Variant, set] = {}
+    for variant, reads in sorted(alleles.items(), key=lambda item: -len(item[1])):
+        target = next(
+            (kept for kept in merged
+             if kept.kind == variant.kind == "INS" and kept.length == variant.length
+             and abs(kept.pos - variant.pos) <= variant.length),
+            None,
+        )
+        if target is None:
+            merged[variant] = set(reads)
+        else:
+            merged[target] |= reads
+    return merged
+
+
+def templated_length(variant: Variant, fetch) -> int:
+    """How many leading inserted bases copy the reference right after the anchor."""
+    following = fetch(variant.chrom, variant.pos + 1, variant.pos + len(variant.inserted))
+    count = 0
+    for inserted_base, ref_base in zip(variant.inserted, following):
+        if inserted_base != ref_base:
+            break
+        count += 1
+    return count
+
+
+def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
+    region = scan.region
+    alleles = scan.alleles
+    if region.kind == "flt3_itd":
+        alleles = merge_itd_fragments(alleles)
+    calls = []
+    for variant, reads in alleles.items():
+        if len(reads) < settings.report_min_alt_reads:
+            continue
+        if not region.events[0] <= variant.pos <= region.events[1]:
+            continue
+        vartype = variant.kind
+        shared_junctions = [variant.pos]
+        if vartype == "INS":
+            copied = templated_length(variant, fetch)
+            shared_junctions.append(variant.pos + copied)
+            if region.kind == "flt3_itd" and variant.length >= settings.min_itd_length \
+                    and 2 * copied >= variant.length:
+                vartype = "ITD"
+        elif vartype == "DEL":
+            shared_junctions.append(variant.pos + variant.length)
+        depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
+        calls.append(Call(variant, region.gene, vartype, len(reads), max(depth, len(reads))))
+    return calls
+
+
+def snv_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
+    calls = []
+    for position, bases in scan.site_bases.items():
+        ref_base = fetch(scan.region.chrom, position, position)
+        depth = sum(len(reads) for reads in bases.values())
+        for base, reads in bases.items():
+            if base == ref_base or base == "N" or len(reads) < settings.report_min_alt_reads:
+                continue
+            variant = Variant(scan.region.chrom, position, ref_base, base)
+            calls.append(Call(variant, scan.region.gene, "SNV", len(reads), depth))
+    return calls
+
+
+def apply_filters(call: Call, settings: CallerSettings) -> None:
+    min_vaf = settings.min_vaf_tkd if call.gene == "FLT3" and call.vartype != "ITD" else settings.min_vaf
+    if call.alt_reads < settings.min_alt_reads:
+        call.filters.append("LowAltReads")
+    if call.vaf < min_vaf:
+        call.filters.append("LowVAF")
+    if call.depth < settings.min_depth:
+        call.filters.append("LowDepth")
+
+
+def assign_allelic_ratios(calls: list[Call]) -> None:
+    """AR_i = VAF_i / (1 - sum of all passing ITD VAFs); undefined (None) when the sum reaches 1."""
+    itds = [c for c in calls if c.vartype == "ITD" and not c.filters]
+    total = sum(c.vaf for c in itds)
+    for call in itds:
+        call.itd_ar = call.vaf / (1 - total) if total < 1 else None
+
+
+@dataclass(frozen=True)
+class HotspotDepth:
+    hotspot: Hotspot
+    min_depth: int
+    mean_depth: float
+
+
+def call_sample(bam_path: Path, genome: GenomeReference, transcripts, settings: CallerSettings,
+                skip_duplicates: bool = True) -> tuple[list[Call], list[HotspotDepth]]:
+    read_filter = ReadFilter(settings.min_mapq, skip_duplicates)
+    flt3 = transcripts["FLT3"]
+    codon_first, codon_last = flt3_codon_span(flt3, *FLT3_TKD_CODONS)
+    tkd_sites = set(range(codon_first, codon_last + 1))
+    calls: list[Call] = []
+    scans = []
+    with pysam.AlignmentFile(str(bam_path)) as bam:
+        for region in calling_regions(transcripts):
+            sites = tkd_sites if region.kind == "flt3_tkd" else set()
+            scan = scan_region(bam, genome, region, settings, read_filter, sites)
+            scans.append(scan)
+            calls += indel_calls(scan, genome.fetch, settings)
+            calls += snv_calls(scan, genome.fetch, settings)
+    for call in calls:
+        apply_filters(call, settings)
+    assign_allelic_ratios(calls)
+    calls.sort(key=lambda c: (c.variant.chrom, c.variant.pos, c.variant.ref, c.variant.alt))
+    return calls, hotspot_depths(define_hotspots(transcripts), scans)
+
+
+def hotspot_depths(hotspots: list[Hotspot], scans: list[RegionScan]) -> list[HotspotDepth]:
+    results = []
+    for spot in hotspots:
+        scan = next(s for s in scans if s.region.chrom == spot.chrom
+                    and s.region.window[0] <= spot.start and spot.end <= s.region.window[1])
+        depth = scan.depth_between(spot.start, spot.end)
+        results.append(HotspotDepth(spot, int(depth.min()), round(float(depth.mean()), 1)))
+    return results
+
+
+# --- output -------------------------------------------------------------------------------------
+
+VCF_HEADER_LINES = [
+    '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene symbol (NPM1 or FLT3)">',
+    '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD">',
+    '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="Inserted or deleted length; for an ITD the whole inserted length, non-templated bases included">',
+    '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
+    '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',
+    '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
+    '##FILTER=<ID=LowDepth,Description="Depth below min_depth">',
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (0/1 for every somatic call)">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',
+    '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Alt allele fraction, AD alt / DP">',
+]
+
+
+def write_vcf(calls: list[Call], sample: str, genome: GenomeReference, out: Path) -> None:
+    lines = [
+        "##fileformat=VCFv4.2",
+        f"##source=npm1-flt3 {__version__}",
+        f"##reference=file://{genome.path.resolve()}",
+    ]
+    for chrom in ("chr5", "chr13"):
+        lines.append(f"##contig=<ID={chrom},length={genome.contig_length(chrom)},assembly=GRCh38>")
+    lines += VCF_HEADER_LINES
+    lines.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", sample]))
+    for call in sorted(calls, key=lambda c: (c.variant.chrom != "chr5", c.variant.pos, c.variant.alt)):
+        lines.append(_vcf_record(call))
+    _write_atomically(out, "\n".join(lines) + "\n")
+
+
+def _vcf_record(call: Call) -> str:
+    v = call.variant
+    info = f"GENE={call.gene};VARTYPE={call.vartype};VARLEN={call.length}"
+    if call.itd_ar is not None:
+        info += f";ITD_AR={call.itd_ar:.4f}"
+    ref_reads = max(call.depth - call.alt_reads, 0)
+    sample = f"0/1:{ref_reads},{call.alt_reads}:{call.depth}:{call.vaf:.4f}"
+    filters = ";".join(call.filters) or "PASS"
+    return "\t".join([v.chrom, str(v.pos), ".", v.ref, v.alt, ".", filters, info, "GT:AD:DP:AF", sample])
+
+
+HOTSPOT_COLUMNS = ["sample", "hotspot", "gene", "chrom", "start", "end", "role",
+                   "min_depth", "mean_depth", "required_depth", "covered"]
+
+
+def write_hotspot_table(depths: list[HotspotDepth], sample: str, required: int, out: Path) -> None:
+    rows = ["\t".join(HOTSPOT_COLUMNS)]
+    for d in depths:
+        spot = d.hotspot
+        covered = "yes" if d.min_depth >= required else "no"
+        rows.append("\t".join(map(str, [sample, spot.name, spot.gene, spot.chrom, spot.start, spot.end,
+                                        spot.role, d.min_depth, d.mean_depth, required, covered])))
+    _write_atomically(out, "\n".join(rows) + "\n")
+
+
+def read_hotspot_table(path: Path) -> list[dict]:
+    with open(path) as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _write_atomically(out: Path, text: str) -> None:
+    # Written beside the target, then renamed: an interrupted run leaves no complete-looking file.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(out)
+
+
+# --- command line -------------------------------------------------------------------------------
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    defaults = CallerSettings()
+    parser.add_argument("--bam", required=True, type=Path)
+    parser.add_argument("--reference", required=True, help="the FASTA the BAM is aligned to")
+    parser.add_argument("--annotation", required=True, help="exons.tsv of the MANE transcripts")
+    parser.add_argument("--sample", required=True)
+    parser.add_argument("--vcf", required=True, type=Path, help="unannotated VCF to write")
+    parser.add_argument("--hotspots", required=True, type=Path, help="hotspot depth table to write")
+    parser.add_argument("--keep-duplicates", action="store_true",
+                        help="count duplicate-flagged reads (amplicon data)")
+    for name in ("min_mapq", "min_base_quality", "min_alt_reads", "min_depth", "anchor"):
+        parser.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(defaults, name))
+    for name in ("min_vaf", "min_vaf_tkd"):
+        parser.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(defaults, name))
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = CallerSettings(
+        min_mapq=args.min_mapq, min_base_quality=args.min_base_quality, min_alt_reads=args.min_alt_reads,
+        min_vaf=args.min_vaf, min_vaf_tkd=args.min_vaf_tkd, min_depth=args.min_depth, anchor=args.anchor,
+    )
+    genome = GenomeReference(args.reference)
+    transcripts = load_transcripts(args.annotation)
+    calls, depths = call_sample(args.bam, genome, transcripts, settings, not args.keep_duplicates)
+    write_vcf(calls, args.sample, genome, args.vcf)
+    write_hotspot_table(depths, args.sample, settings.min_depth, args.hotspots)
+    return 0
+
