@@ -1,0 +1,25 @@
+# npm1-flt3: NPM1 and FLT3 (ITD, TKD) mutations from AML sequencing batches.
+# FASTQ -> fastp -> BWA-MEM -> samtools -> hotspot coverage -> caller -> annotation
+#       -> bgzipped VCF per sample -> cohort tables -> MultiQC.
+# All logic lives in rules/common.smk and the npm1_flt3 package; this file only wires them.
+
+import os
+
+configfile: os.path.join(workflow.basedir, "config", "config.yaml")
+
+
+include: "rules/common.smk"
+include: "rules/reference.smk"
+include: "rules/trimming.smk"
+include: "rules/alignment.smk"
+include: "rules/qc.smk"
+include: "rules/calling.smk"
+include: "rules/annotation.smk"
+include: "rules/cohort.smk"
+include: "rules/report.smk"
+
+
+rule all:
+    input:
+        final_outputs(),
+    localrule: True

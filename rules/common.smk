@@ -1,0 +1,154 @@
+# Shared workflow code: configuration and sample sheet, checked before any job runs, and the
+# input functions the rules use. No other rule file holds Python logic.
+
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+# Rules call the package as `python -m npm1_flt3`; make it importable in every job (local or
+# cluster) without requiring an install, by putting the workflow folder on PYTHONPATH.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (workflow.basedir, os.environ.get("PYTHONPATH", "")) if p
+)
+sys.path.insert(0, workflow.basedir)
+# Jobs run without conda use the interpreter (and tools) Snakemake itself was installed with; with
+# --software-deployment-method conda the job's environment goes in front of this.
+os.environ["PATH"] = os.pathsep.join((os.path.dirname(sys.executable), os.environ.get("PATH", "")))
+
+from npm1_flt3 import __version__ as NPM1_FLT3_VERSION  # noqa: E402
+from npm1_flt3.sheet import SheetError, load_sheet, units_by_sample  # noqa: E402
+
+SAFE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*"
+
+wildcard_constraints:
+    sample=SAFE_NAME,
+    unit=SAFE_NAME,
+
+
+def fail_before_start(message):
+    """Stop with a message for the user (no traceback) before any job is scheduled."""
+    sys.stderr.write(f"\nnpm1-flt3: {message}\n\n")
+    raise SystemExit(1)
+
+
+validate(config, schema=str(Path(workflow.basedir) / "schemas" / "config.schema.yaml"))
+
+for key in ("reference", "annotation"):
+    if not Path(config[key]).is_file():
+        fail_before_start(
+            f"config '{key}': file not found: {config[key]} (resolved against {os.getcwd()}); "
+            "set it in your config file or with --config " + key + "=PATH"
+        )
+
+try:
+    UNITS = load_sheet(config["samples"])
+except SheetError as error:
+    fail_before_start(f"the sample sheet has problems:\n{error}")
+
+UNITS_BY_SAMPLE = units_by_sample(UNITS)
+SAMPLES = list(UNITS_BY_SAMPLE)
+REFERENCE_SOURCE = Path(config["reference"]).resolve()
+ANNOTATION = str(Path(config["annotation"]).resolve())
+RESOURCES = config["resources_dir"]
+
+# Reference files are named after the source FASTA, so batches with different references can
+# share one resources folder without overwriting each other's indexes.
+REFERENCE_NAME = REFERENCE_SOURCE.name.removesuffix(".gz").rsplit(".", 1)[0]
+REFERENCE = f"{RESOURCES}/reference/{REFERENCE_NAME}.fa"
+BWA_INDEX = multiext(REFERENCE, ".amb", ".ann", ".bwt", ".pac", ".sa")
+HOTSPOTS_BED = f"{RESOURCES}/reference/{REFERENCE_NAME}.hotspots.bed"
+MULTIQC_CONFIG = os.path.join(workflow.basedir, "config", "multiqc.yaml")
+
+
+def unit_of(wildcards):
+    return next(u for u in UNITS_BY_SAMPLE[wildcards.sample] if u.unit == wildcards.unit)
+
+
+def assay_of(sample):
+    return UNITS_BY_SAMPLE[sample][0].assay
+
+
+# --- input functions -----------------------------------------------------------------------------
+
+def fastp_input(wildcards):
+    unit = unit_of(wildcards)
+    return [str(unit.fq1), str(unit.fq2)] if unit.paired else [str(unit.fq1)]
+
+
+def fastp_reads_args(wildcards, input):
+    if len(input.reads) == 2:
+        return f"--in1 {input.reads[0]} --in2 {input.reads[1]} --detect_adapter_for_pe"
+    return f"--in1 {input.reads[0]}"
+
+
+def fastp_report_title(wildcards):
+    # MultiQC names fastp samples by --report_title. A multi-lane sample gets one title per lane,
+    # otherwise the lanes' reports would overwrite each other in the report.
+    if len(UNITS_BY_SAMPLE[wildcards.sample]) == 1:
+        return wildcards.sample
+    return f"{wildcards.sample}.{wildcards.unit}"
+
+
+def read_group(wildcards):
+    unit = unit_of(wildcards)
+    return (
+        f"@RG\\tID:{unit.sample}.{unit.unit}\\tSM:{unit.sample}\\tLB:{unit.sample}"
+        f"\\tPU:{unit.unit}\\tPL:ILLUMINA"
+    )
+
+
+def unit_bams(wildcards):
+    return [
+        f"results/alignment/{wildcards.sample}/units/{u.unit}.bam"
+        for u in UNITS_BY_SAMPLE[wildcards.sample]
+    ]
+
+
+def marks_duplicates(wildcards):
+    # Every read of an amplicon starts at the same place: marking duplicates would discard
+    # almost all of them.
+    return assay_of(wildcards.sample) != "amplicon"
+
+
+def caller_duplicate_flag(wildcards):
+    return "--keep-duplicates" if assay_of(wildcards.sample) == "amplicon" else ""
+
+
+def caller_args(wildcards):
+    settings = config.get("caller", {})
+    return " ".join(
+        f"--{key.replace('_', '-')} {value}" for key, value in sorted(settings.items())
+    )
+
+
+def all_sample_files(pattern):
+    return expand(pattern, sample=SAMPLES)
+
+
+def multiqc_inputs(wildcards):
+    files = [
+        f"results/qc/fastp/{u.sample}/{u.unit}.fastp.json" for u in UNITS
+    ]
+    for sample in SAMPLES:
+        files += [
+            f"results/qc/samtools/{sample}.stats.txt",
+            f"results/qc/samtools/{sample}.flagstat.txt",
+            f"results/qc/samtools/{sample}.idxstats.txt",
+            f"results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
+            f"results/qc/mosdepth/{sample}.mosdepth.region.dist.txt",
+            f"results/qc/mosdepth/{sample}.mosdepth.summary.txt",
+        ]
+    return files
+
+
+def final_outputs():
+    return (
+        all_sample_files("results/calls/{sample}.vcf.gz")
+        + all_sample_files("results/calls/{sample}.vcf.gz.tbi")
+        + ["results/cohort/cohort.tsv", "results/cohort/variants.tsv",
+           "results/qc/multiqc_report.html"]
+    )

@@ -1,0 +1,36 @@
+# MultiQC over an explicit list of this batch's files (never a folder an earlier batch wrote to).
+
+
+rule multiqc_file_list:
+    input:
+        multiqc_inputs,
+    output:
+        "results/qc/multiqc_inputs.txt",
+    log:
+        "logs/multiqc/file_list.log",
+    localrule: True
+    shell:
+        "printf '%s\\n' {input} > {output} 2> {log}"
+
+
+rule multiqc:
+    input:
+        files=multiqc_inputs,
+        file_list="results/qc/multiqc_inputs.txt",
+        config=MULTIQC_CONFIG,
+    output:
+        report="results/qc/multiqc_report.html",
+        data=directory("results/qc/multiqc_data"),
+    log:
+        "logs/multiqc/multiqc.log",
+    benchmark:
+        "logs/benchmarks/multiqc/multiqc.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../envs/multiqc.yaml"
+    shell:
+        "multiqc --force --config {input.config} --file-list {input.file_list}"
+        " --outdir results/qc --filename multiqc_report.html 2> {log}"
