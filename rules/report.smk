@@ -20,7 +20,7 @@ rule multiqc:
         config=MULTIQC_CONFIG,
     output:
         report="results/qc/multiqc_report.html",
-        data=directory("results/qc/multiqc_data"),
+        data=directory("results/qc/multiqc_report_data"),
     log:
         "logs/multiqc/multiqc.log",
     benchmark:
