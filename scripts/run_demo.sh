@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Quick start, part 1: install what is missing, simulate the demo cohort, run the whole workflow.
+# Extra arguments go to snakemake (e.g. --cores 8). Shared data: $NPM1_FLT3_SHARED or ../shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+
+shared=${NPM1_FLT3_SHARED:-../shared}
+reference="$shared/reference/grch38_npm1_flt3_loci.fa"
+annotation="$shared/reference/exons.tsv"
+
+.venv/bin/python -m npm1_flt3 simulate-demo --reference "$reference" --annotation "$annotation" --outdir demo
+.venv/bin/snakemake --cores "$(nproc)" --config reference="$reference" annotation="$annotation" "$@"
+
+cat <<MSG
+
+npm1-flt3 demo finished. Results:
+  results/cohort/cohort.tsv       one row per sample (NPM1, FLT3-ITD, FLT3-TKD status)
+  results/cohort/variants.tsv     one row per variant
+  results/calls/<sample>.vcf.gz   annotated VCF per sample
+  results/qc/multiqc_report.html  QC report
+The demo's truth is in demo/truth.tsv and demo/truth_status.tsv.
+MSG
