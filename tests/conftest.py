@@ -1,0 +1,59 @@
+"""Shared test fixtures: where the shared reference lives, and one real demo workflow run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NPM1_FLT3_SHARED", REPO.parent / "shared"))
+REFERENCE = SHARED / "reference" / "grch38_npm1_flt3_loci.fa"
+EXONS = SHARED / "reference" / "exons.tsv"
+PEER_CASES = SHARED / "peer-cases"
+PYTHON = sys.executable
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+
+def pytest_sessionstart(session):
+    # The shared data is a hard requirement: without it the suite would test nothing real.
+    if not REFERENCE.exists():
+        raise pytest.UsageError(
+            f"shared reference not found at {REFERENCE}; put the shared folder beside the repo "
+            "or set NPM1_FLT3_SHARED"
+        )
+
+
+def run_workflow(workdir: Path, sheet: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the real workflow in workdir (outputs stay out of the repo)."""
+    command = [
+        SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
+        "--cores", "2", "--config", f"samples={sheet}", f"reference={REFERENCE}", f"annotation={EXONS}",
+        *extra,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stderr[-5000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    outdir = tmp_path_factory.mktemp("demo") / "demo"
+    subprocess.run(
+        [PYTHON, "-m", "npm1_flt3", "simulate-demo", "--reference", str(REFERENCE),
+         "--annotation", str(EXONS), "--outdir", str(outdir)],
+        check=True, capture_output=True,
+    )
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_dir, tmp_path_factory) -> Path:
+    """Working folder of one complete workflow run over the demo cohort."""
+    workdir = tmp_path_factory.mktemp("demo_run")
+    run_workflow(workdir, demo_dir / "samples.tsv")
+    return workdir

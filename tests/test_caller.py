@@ -1,0 +1,191 @@
+"""The caller on BAMs built read by read, so that every count below can be checked by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pysam
+import pytest
+
+from conftest import EXONS, REFERENCE
+from npm1_flt3.caller import CallerSettings, call_sample
+from npm1_flt3.reference import GenomeReference
+from npm1_flt3.transcripts import load_transcripts
+from npm1_flt3.variants import Variant, tandem_duplication
+
+GENOME = GenomeReference(REFERENCE)
+TRANSCRIPTS = load_transcripts(EXONS)
+SETTINGS = CallerSettings(min_depth=10, min_alt_reads=3)
+READ_LENGTH = 100
+
+
+class BamBuilder:
+    """Writes reads given in GRCh38 coordinates onto the slice reference's contigs."""
+
+    def __init__(self):
+        self.reads = []
+        fasta = pysam.FastaFile(str(REFERENCE))
+        self.header = pysam.AlignmentHeader.from_dict({
+            "HD": {"VN": "1.6", "SO": "coordinate"},
+            "SQ": [{"SN": name, "LN": length} for name, length in zip(fasta.references, fasta.lengths)],
+        })
+
+    def add(self, chrom: str, start: int, cigar: list[tuple[int, int]], sequence: str, duplicate=False):
+        placement = GENOME.placement_of(chrom, start)
+        read = pysam.AlignedSegment(self.header)
+        read.query_name = f"r{len(self.reads)}"
+        read.flag = 1024 if duplicate else 0
+        read.reference_name = placement.contig
+        read.reference_start = start - placement.offset - 1
+        read.mapping_quality = 60
+        read.cigartuples = cigar
+        read.query_sequence = sequence
+        read.query_qualities = pysam.qualitystring_to_array("I" * len(sequence))
+        self.reads.append(read)
+
+    def reference_read(self, chrom: str, start: int, **kwargs):
+        self.add(chrom, start, [(0, READ_LENGTH)], GENOME.fetch(chrom, start, start + READ_LENGTH - 1), **kwargs)
+
+    def write(self, path: Path) -> Path:
+        with pysam.AlignmentFile(str(path), "wb", header=self.header) as bam:
+            for read in sorted(self.reads, key=lambda r: (r.reference_id, r.reference_start)):
+                bam.write(read)
+        pysam.index(str(path))
+        return path
+
+
+def call(builder: BamBuilder, tmp_path: Path, **kwargs):
+    calls, depths = call_sample(builder.write(tmp_path / "test.bam"), GENOME, TRANSCRIPTS, SETTINGS, **kwargs)
+    return calls, {d.hotspot.name: d for d in depths}
+
+
+# NPM1 type A: TCTG duplicated at chr5:171410540-171410543; VCF chr5:171410539 C>CTCTG.
+TYPE_A = Variant("chr5", 171410539, "C", "CTCTG")
+
+
+def type_a_read(builder: BamBuilder, start: int):
+    """A 104-base read starting at `start` carrying TCTG after 171410543 (50 bases before it)."""
+    before = GENOME.fetch("chr5", start, 171410543)
+    after = GENOME.fetch("chr5", 171410544, 171410544 + (READ_LENGTH - len(before)) - 1)
+    builder.add("chr5", start, [(0, len(before)), (1, 4), (0, len(after))], before + "TCTG" + after)
+
+
+def test_npm1_insertion_counts_alt_and_reference_reads(tmp_path):
+    builder = BamBuilder()
+    for shift in range(4):
+        type_a_read(builder, 171410494 + shift)
+    for shift in range(16):
+        builder.reference_read("chr5", 171410480 + shift)
+    calls, _ = call(builder, tmp_path)
+    [found] = calls
+    assert found.variant == TYPE_A
+    # Every one of the 20 reads crosses the junction with 15 bases on both sides.
+    assert (found.alt_reads, found.depth, found.vaf) == (4, 20, 0.2)
+    assert found.filters == []
+
+
+def test_duplicates_are_not_counted_unless_asked(tmp_path):
+    builder = BamBuilder()
+    for shift in range(4):
+        type_a_read(builder, 171410494 + shift)
+    for shift in range(10):
+        builder.reference_read("chr5", 171410480 + shift, duplicate=True)
+    calls, _ = call(builder, tmp_path)
+    assert calls[0].depth == 4
+    calls, _ = call(builder, tmp_path, skip_duplicates=False)
+    assert calls[0].depth == 14
+
+
+def test_too_few_alt_reads_are_reported_but_filtered(tmp_path):
+    builder = BamBuilder()
+    for shift in range(2):
+        type_a_read(builder, 171410494 + shift)
+    for shift in range(30):
+        builder.reference_read("chr5", 171410480 + shift)
+    calls, _ = call(builder, tmp_path)
+    assert calls[0].filters == ["LowAltReads"]
+
+
+# FLT3-ITD: duplication of chr13:28034124-28034144 (21 bp), the getITD MOLM-13-like event.
+DUP_FIRST, DUP_LAST = 28034124, 28034144
+ITD21 = tandem_duplication("chr13", DUP_FIRST, DUP_LAST, GENOME.fetch)
+
+
+def mutant_haplotype(first: int, last: int) -> str:
+    """+ strand sequence of chr13:first-last with the 21-bp copy inserted after DUP_LAST."""
+    return (GENOME.fetch("chr13", first, DUP_LAST) + GENOME.fetch("chr13", DUP_FIRST, DUP_LAST)
+            + GENOME.fetch("chr13", DUP_LAST + 1, last))
+
+
+def test_itd_seen_as_insertion_and_as_soft_clips_is_one_event(tmp_path):
+    builder = BamBuilder()
+    # Three reads with the copy as a CIGAR insertion after DUP_LAST.
+    for start in (28034084, 28034090, 28034096):
+        aligned_before = DUP_LAST - start + 1
+        seq = mutant_haplotype(start, start + READ_LENGTH - 21 - 1)
+        builder.add("chr13", start, [(0, aligned_before), (1, 21), (0, len(seq) - aligned_before - 21)], seq)
+    # Two reads aligned up to DUP_LAST whose last 20 bases are the start of the second copy.
+    for start in (28034065, 28034066):
+        seq = GENOME.fetch("chr13", start, DUP_LAST) + GENOME.fetch("chr13", DUP_FIRST, DUP_FIRST + 19)
+        builder.add("chr13", start, [(0, DUP_LAST - start + 1), (4, 20)], seq)
+    # Two reads aligned from the second copy's start (DUP_FIRST) whose first 20 bases are clipped.
+    for end in (28034210, 28034211):
+        seq = GENOME.fetch("chr13", DUP_LAST - 19, DUP_LAST) + GENOME.fetch("chr13", DUP_FIRST, end)
+        builder.add("chr13", DUP_FIRST, [(4, 20), (0, end - DUP_FIRST + 1)], seq)
+    calls, _ = call(builder, tmp_path)
+    itds = [c for c in calls if c.vartype == "ITD"]
+    assert len(itds) == 1
+    assert itds[0].variant == ITD21
+    assert itds[0].alt_reads == 7
+    assert itds[0].length == 21
+
+
+def test_itd_with_extra_bases_keeps_them_in_its_length(tmp_path):
+    extra = "GGA"
+    builder = BamBuilder()
+    for start in (28034070, 28034071, 28034072):
+        # Aligned to DUP_LAST, then the extra bases and 20 bases of the second copy, clipped.
+        seq = GENOME.fetch("chr13", start, DUP_LAST) + extra + GENOME.fetch("chr13", DUP_FIRST, DUP_FIRST + 19)
+        builder.add("chr13", start, [(0, DUP_LAST - start + 1), (4, 23)], seq)
+    calls, _ = call(builder, tmp_path)
+    [itd] = [c for c in calls if c.vartype == "ITD"]
+    assert itd.length == 24
+    assert itd.variant == tandem_duplication("chr13", DUP_FIRST, DUP_LAST, GENOME.fetch, extra=extra)
+
+
+def test_clip_that_continues_downstream_is_not_an_itd(tmp_path):
+    builder = BamBuilder()
+    for start in (28034070, 28034071, 28034072):
+        # The clipped bases are simply the next reference bases (a clipped read end, not an ITD).
+        seq = GENOME.fetch("chr13", start, DUP_LAST + 20)
+        builder.add("chr13", start, [(0, DUP_LAST - start + 1), (4, 20)], seq)
+    calls, _ = call(builder, tmp_path)
+    assert [c for c in calls if c.vartype == "ITD"] == []
+
+
+def test_tkd_snv_counts_bases_at_the_codon(tmp_path):
+    builder = BamBuilder()
+    site = 28018505  # c.2503G>T (D835Y) is C>A on the + strand
+    for shift in range(5):
+        start = site - 50 + shift
+        seq = GENOME.fetch("chr13", start, site - 1) + "A" + GENOME.fetch("chr13", site + 1, start + READ_LENGTH - 1)
+        builder.add("chr13", start, [(0, READ_LENGTH)], seq)
+    for shift in range(15):
+        builder.reference_read("chr13", site - 60 + shift)
+    calls, hotspots = call(builder, tmp_path)
+    [snv] = calls
+    assert snv.variant == Variant("chr13", site, "C", "A")
+    assert (snv.alt_reads, snv.depth) == (5, 20)
+    assert hotspots["FLT3_D835_I836"].min_depth == 20
+
+
+def test_hotspot_depth_is_the_minimum_over_the_hotspot(tmp_path):
+    builder = BamBuilder()
+    # Reads covering only the first half of the NPM1 exon-12 coding part (chr5:171410527-171410565).
+    for shift in range(12):
+        builder.reference_read("chr5", 171410446 + shift)
+    _, hotspots = call(builder, tmp_path)
+    exon12 = hotspots["NPM1_exon12"]
+    assert exon12.min_depth == 0
+    assert exon12.mean_depth > 0
+    assert hotspots["FLT3_exon14"].min_depth == 0
