@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pysam
-import pytest
 
 from conftest import EXONS, REFERENCE
 from npm1_flt3.caller import CallerSettings, call_sample

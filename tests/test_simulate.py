@@ -6,9 +6,7 @@ import argparse
 import csv
 import gzip
 import hashlib
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,15 +15,9 @@ from npm1_flt3 import simulate
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.variants import Variant, left_normalise
 
-SHARED = Path(os.environ.get("NPM1_FLT3_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-REFERENCE = SHARED / "reference" / "grch38_npm1_flt3_loci.fa"
-EXONS = SHARED / "reference" / "exons.tsv"
-SAMPLES = [f"S0{i}" for i in range(1, 10)]
+from conftest import EXONS, REFERENCE
 
-pytestmark = [
-    pytest.mark.skipif(not REFERENCE.exists(), reason=f"shared reference not found: {REFERENCE}"),
-    pytest.mark.skipif(shutil.which("art_illumina") is None, reason="art_illumina not installed"),
-]
+SAMPLES = [f"S0{i}" for i in range(1, 10)]
 
 
 def simulate_into(outdir: Path, seed: int = 1, scale: float = 1.0) -> int:

@@ -1,0 +1,77 @@
+"""Cohort status rules: found means mutated; not found means wild-type only where coverage allows."""
+
+from __future__ import annotations
+
+import pytest
+
+from npm1_flt3.cohort import SampleEvidence, summarise_sample
+
+ROLES = {"NPM1_exon12": "npm1", "NPM1_exon9": "coverage", "FLT3_exon14": "flt3_itd",
+         "FLT3_exon15": "flt3_itd", "FLT3_D835_I836": "flt3_tkd"}
+
+
+def hotspots(low: tuple[str, ...] = ()) -> list[dict]:
+    return [
+        {"hotspot": name, "role": role, "min_depth": "20" if name in low else "500",
+         "required_depth": "100", "covered": "no" if name in low else "yes"}
+        for name, role in ROLES.items()
+    ]
+
+
+def variant(gene, vartype, vaf, filter="PASS", exon=None, length=4, **extra) -> dict:
+    return {"gene": gene, "type": vartype, "vaf": vaf, "filter": filter, "exon": exon,
+            "length": length, "alt_reads": int(vaf * 500), "depth": 500, **extra}
+
+
+def summary(variants, low=()):
+    return summarise_sample(SampleEvidence("S1", {"patient": "P1", "timepoint": "dx", "assay": "capture"},
+                                           variants, hotspots(low)))
+
+
+def test_nothing_found_at_good_depth_is_wild_type():
+    row = summary([])
+    assert (row["npm1_status"], row["flt3_itd_status"], row["flt3_tkd_status"]) == ("wild-type", "absent", "absent")
+    assert row["qc_status"] == "pass"
+
+
+def test_nothing_found_at_low_depth_is_no_call():
+    row = summary([], low=("NPM1_exon12", "FLT3_exon15"))
+    assert (row["npm1_status"], row["flt3_itd_status"], row["flt3_tkd_status"]) == ("no-call", "no-call", "absent")
+    assert row["qc_status"] == "partial"
+    assert "low depth at FLT3_exon15 (20 < 100)" in row["qc_reasons"]
+
+
+def test_a_passing_call_wins_even_at_low_depth():
+    row = summary([variant("NPM1", "INS", 0.3, npm1_type="A")], low=("NPM1_exon12",))
+    assert row["npm1_status"] == "mutated"
+    assert row["npm1_type"] == "A"
+
+
+def test_filtered_calls_do_not_make_a_sample_mutated():
+    row = summary([variant("NPM1", "INS", 0.004, filter="LowVAF")])
+    assert row["npm1_status"] == "wild-type"
+
+
+def test_a_coverage_only_hotspot_is_listed_but_does_not_decide():
+    row = summary([], low=("NPM1_exon9",))
+    assert row["npm1_status"] == "wild-type"
+    assert row["uncovered_hotspots"] == "NPM1_exon9"
+
+
+def test_two_itd_clones_report_the_largest_and_the_total():
+    row = summary([
+        variant("FLT3", "ITD", 0.10, length=21, itd_ar=0.1 / 0.6),
+        variant("FLT3", "ITD", 0.30, length=60, itd_ar=0.3 / 0.6),
+    ])
+    assert row["flt3_itd_status"] == "present"
+    assert (row["flt3_itd_count"], row["flt3_itd_length"], row["flt3_itd_vaf"]) == (2, 60, 0.30)
+    assert row["flt3_itd_ar"] == pytest.approx(0.5)
+    assert row["flt3_itd_total_vaf"] == pytest.approx(0.4)
+
+
+def test_tkd_is_an_exon_20_call_not_an_itd():
+    row = summary([variant("FLT3", "SNV", 0.05, exon=20, hgvs_p="p.(Asp835Tyr)"),
+                   variant("FLT3", "INS", 0.05, exon=14)])
+    assert row["flt3_tkd_status"] == "present"
+    assert row["flt3_tkd_hgvs_p"] == "p.(Asp835Tyr)"
+    assert row["flt3_itd_status"] == "absent"
