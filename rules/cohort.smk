@@ -12,6 +12,12 @@ rule npm1_flt3_cohort:
         variants="results/cohort/variants.tsv",
     log:
         "logs/npm1_flt3_cohort/cohort.log",
+    benchmark:
+        "logs/benchmarks/npm1_flt3_cohort/cohort.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
     localrule: True
     conda:
         "../envs/npm1_flt3.yaml"

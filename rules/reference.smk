@@ -9,6 +9,12 @@ rule reference_link:
         REFERENCE,
     log:
         f"logs/reference/{REFERENCE_NAME}.link.log",
+    benchmark:
+        f"logs/benchmarks/reference/{REFERENCE_NAME}.link.tsv"
+    threads: 1
+    resources:
+        mem_mb=100,
+        runtime=5,
     localrule: True
     shell:
         "ln -sfn {input} {output} 2> {log}"
@@ -61,6 +67,12 @@ rule npm1_flt3_targets:
         HOTSPOTS_BED,
     log:
         f"logs/reference/{REFERENCE_NAME}.hotspots.log",
+    benchmark:
+        f"logs/benchmarks/reference/{REFERENCE_NAME}.hotspots.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
     localrule: True
     conda:
         "../envs/npm1_flt3.yaml"

@@ -8,6 +8,12 @@ rule multiqc_file_list:
         "results/qc/multiqc_inputs.txt",
     log:
         "logs/multiqc/file_list.log",
+    benchmark:
+        "logs/benchmarks/multiqc/file_list.tsv"
+    threads: 1
+    resources:
+        mem_mb=100,
+        runtime=5,
     localrule: True
     shell:
         "printf '%s\\n' {input} > {output} 2> {log}"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NPM1_FLT3_SHARED", REPO.parent / "shared"))
@@ -27,12 +28,15 @@ def pytest_sessionstart(session):
         )
 
 
-def run_workflow(workdir: Path, sheet: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the real workflow in workdir (outputs stay out of the repo)."""
+def run_workflow(workdir: Path, sheet: Path, *extra: str, check: bool = True, **settings) -> subprocess.CompletedProcess:
+    """Run the real workflow the way README tells users to: their own config file, their own
+    working folder (so outputs stay out of the repo). ``settings`` adds or overrides config keys."""
+    config = {"samples": str(sheet), "reference": str(REFERENCE), "annotation": str(EXONS), **settings}
+    config_file = workdir / "config.yaml"
+    config_file.write_text(yaml.safe_dump(config))
     command = [
         SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
-        "--cores", "2", "--config", f"samples={sheet}", f"reference={REFERENCE}", f"annotation={EXONS}",
-        *extra,
+        "--configfile", str(config_file), "--cores", "2", *extra,
     ]
     result = subprocess.run(command, capture_output=True, text=True)
     if check and result.returncode != 0:

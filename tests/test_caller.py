@@ -188,3 +188,33 @@ def test_hotspot_depth_is_the_minimum_over_the_hotspot(tmp_path):
     assert exon12.min_depth == 0
     assert exon12.mean_depth > 0
     assert hotspots["FLT3_exon14"].min_depth == 0
+
+
+def test_whole_chromosome_reference_gives_the_same_grch38_call(tmp_path):
+    # FLT3 on a contig named like a whole chromosome ('13', offset 0), N before the gene; NPM1
+    # stays a named slice (references may mix both kinds).
+    flt3 = GENOME.fetch("chr13", 28003274, 28100576)
+    npm1 = GENOME.fetch("chr5", 171387116, 171410900)
+    fasta = tmp_path / "genome.fa"
+    fasta.write_text(f">13\n{'N' * 28003273}{flt3}\n>chr5:171387116-171410900\n{npm1}\n")
+    pysam.faidx(str(fasta))
+    whole = GenomeReference(fasta)
+    header = pysam.AlignmentHeader.from_dict(
+        {"SQ": [{"SN": "13", "LN": 28100576}, {"SN": "chr5:171387116-171410900", "LN": 23785}]})
+    site = 28018505
+    bam_path = tmp_path / "whole.bam"
+    with pysam.AlignmentFile(str(bam_path), "wb", header=header) as bam:
+        for shift in range(20):
+            start = site - 50 + shift
+            read = pysam.AlignedSegment(header)
+            read.query_name, read.flag, read.reference_id = f"r{shift}", 0, 0
+            read.reference_start, read.mapping_quality = start - 1, 60  # offset 0: local = GRCh38
+            base = "A" if shift < 5 else "C"
+            read.query_sequence = whole.fetch("chr13", start, site - 1) + base + whole.fetch("chr13", site + 1, start + 99)
+            read.cigartuples = [(0, 100)]
+            read.query_qualities = pysam.qualitystring_to_array("I" * 100)
+            bam.write(read)
+    pysam.index(str(bam_path))
+    calls, _ = call_sample(bam_path, whole, TRANSCRIPTS, SETTINGS)
+    [snv] = calls
+    assert (snv.variant, snv.alt_reads, snv.depth) == (Variant("chr13", site, "C", "A"), 5, 20)

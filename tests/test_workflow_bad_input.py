@@ -50,6 +50,6 @@ def test_missing_column_is_named(tmp_path):
 
 def test_missing_reference_is_named(tmp_path):
     sheet = write_sheet(tmp_path, ["A\tL1\ta_R1.fq.gz\t"])
-    result = run_workflow(tmp_path, sheet, "reference=/nowhere/genome.fa", check=False)
+    result = run_workflow(tmp_path, sheet, reference="/nowhere/genome.fa", check=False)
     assert result.returncode != 0
     assert "config 'reference': file not found: /nowhere/genome.fa" in result.stderr

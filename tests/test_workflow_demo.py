@@ -137,3 +137,26 @@ def test_multiqc_report_has_each_section_with_sheet_names(demo_run):
     assert set(SAMPLES) <= names
     # The two-lane sample shows each lane's fastp QC under the sample's name.
     assert {"S01.L1", "S01.L2"} <= names
+
+
+def planned_jobs(dry_run_output: str) -> dict[str, int]:
+    """The 'Job stats' table of a dry run: rule name -> number of jobs."""
+    table = dry_run_output.split("Job stats:", 1)[1].split("Reasons:", 1)[0]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+
+
+def test_a_second_batch_reuses_the_reference_indexes(demo_run, demo_dir, tmp_path):
+    from conftest import run_workflow
+
+    resources = demo_run / "resources"
+    plan = run_workflow(tmp_path, demo_dir / "samples.tsv", "--dry-run", resources_dir=str(resources))
+    jobs = planned_jobs(plan.stdout)
+    assert "bwa_index" not in jobs and "samtools_faidx" not in jobs
+    assert jobs["bwa_mem"] == 10
+
+
+def test_a_finished_run_has_nothing_left_to_do(demo_run, demo_dir):
+    from conftest import run_workflow
+
+    plan = run_workflow(demo_run, demo_dir / "samples.tsv", "--dry-run")
+    assert "Nothing to be done" in plan.stdout + plan.stderr
