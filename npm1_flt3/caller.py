@@ -140,11 +140,16 @@ class RegionScan:
         first = self.region.window[0]
         return per_base[max(start - first, 0) : end - first + 1]
 
+    def finish(self) -> "RegionScan":
+        """Freeze the collected read spans into arrays for the junction counts."""
+        self.span_first = np.asarray(self.span_first)
+        self.span_last = np.asarray(self.span_last)
+        return self
+
     def crossing(self, position: int, anchor: int) -> int:
         """Reads aligned over position-anchor+1 .. position+anchor (the junction position|position+1)."""
-        first = np.asarray(self.span_first)
-        last = np.asarray(self.span_last)
-        return int(np.count_nonzero((first <= position - anchor + 1) & (last >= position + anchor)))
+        crossing = (self.span_first <= position - anchor + 1) & (self.span_last >= position + anchor)
+        return int(np.count_nonzero(crossing))
 
 
 def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: CallerSettings,
@@ -171,7 +176,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         if snv_sites:
             for position, base in base_calls(read, offset, snv_sites, settings.min_base_quality).items():
                 scan.site_bases[position][base].add(key)
-    return scan
+    return scan.finish()
 
 
 def merge_itd_fragments(alleles: dict[Variant, set]) -> dict[Variant, set]:

@@ -69,13 +69,18 @@ def type_a_read(builder: BamBuilder, start: int):
     builder.add("chr5", start, [(0, len(before)), (1, 4), (0, len(after))], before + "TCTG" + after)
 
 
-def test_npm1_insertion_counts_alt_and_reference_reads(tmp_path):
+def type_a_sample(alt_reads: int, reference_reads: int, duplicate_references=False) -> BamBuilder:
+    """Type A reads and wild-type reads, all crossing c.863 with at least 15 bases each side."""
     builder = BamBuilder()
-    for shift in range(4):
+    for shift in range(alt_reads):
         type_a_read(builder, 171410494 + shift)
-    for shift in range(16):
-        builder.reference_read("chr5", 171410480 + shift)
-    calls, _ = call(builder, tmp_path)
+    for shift in range(reference_reads):
+        builder.reference_read("chr5", 171410480 + shift, duplicate=duplicate_references)
+    return builder
+
+
+def test_npm1_insertion_counts_alt_and_reference_reads(tmp_path):
+    calls, _ = call(type_a_sample(4, 16), tmp_path)
     [found] = calls
     assert found.variant == TYPE_A
     # Every one of the 20 reads crosses the junction with 15 bases on both sides.
@@ -84,11 +89,7 @@ def test_npm1_insertion_counts_alt_and_reference_reads(tmp_path):
 
 
 def test_duplicates_are_not_counted_unless_asked(tmp_path):
-    builder = BamBuilder()
-    for shift in range(4):
-        type_a_read(builder, 171410494 + shift)
-    for shift in range(10):
-        builder.reference_read("chr5", 171410480 + shift, duplicate=True)
+    builder = type_a_sample(4, 10, duplicate_references=True)
     calls, _ = call(builder, tmp_path)
     assert calls[0].depth == 4
     calls, _ = call(builder, tmp_path, skip_duplicates=False)
@@ -96,12 +97,7 @@ def test_duplicates_are_not_counted_unless_asked(tmp_path):
 
 
 def test_too_few_alt_reads_are_reported_but_filtered(tmp_path):
-    builder = BamBuilder()
-    for shift in range(2):
-        type_a_read(builder, 171410494 + shift)
-    for shift in range(30):
-        builder.reference_read("chr5", 171410480 + shift)
-    calls, _ = call(builder, tmp_path)
+    calls, _ = call(type_a_sample(2, 30), tmp_path)
     assert calls[0].filters == ["LowAltReads"]
 
 

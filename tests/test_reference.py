@@ -1,5 +1,6 @@
 """GRCh38 coordinates from either kind of reference: gene slices or whole chromosomes."""
 
+import pysam
 import pytest
 
 from conftest import REFERENCE
@@ -37,14 +38,13 @@ def test_fetch_speaks_grch38_on_the_slice_reference():
 
 
 def test_fetch_speaks_grch38_on_a_whole_chromosome_reference(tmp_path):
-    # A '13' contig as long as GRCh38 up to the FLT3 end, N outside the gene (as in real GRCh38
-    # gap-free sequence the bases would differ, but coordinates are what is tested here).
+    # A '13' contig as long as GRCh38 up to the FLT3 end: N before the gene, the real FLT3 sequence
+    # at its GRCh38 place. Only coordinates are under test, so the N padding stands in for chr13.
     slice_genome = GenomeReference(REFERENCE)
     flt3 = slice_genome.fetch("chr13", 28003274, 28100576)
     fasta = tmp_path / "whole.fa"
     with fasta.open("w") as handle:
         handle.write(">13\n" + "N" * 28003273 + flt3 + "\n")
-    import pysam
     pysam.faidx(str(fasta))
     whole = GenomeReference(fasta)
     assert whole.fetch("chr13", 28018503, 28018505) == "ATC"
@@ -54,7 +54,6 @@ def test_fetch_speaks_grch38_on_a_whole_chromosome_reference(tmp_path):
 def test_a_reference_without_the_genes_is_refused(tmp_path):
     fasta = tmp_path / "other.fa"
     fasta.write_text(">chr1\nACGT\n")
-    import pysam
     pysam.faidx(str(fasta))
     with pytest.raises(ReferenceError, match="no contig covering GRCh38 chr5"):
         GenomeReference(fasta).fetch("chr5", 171410540, 171410543)
