@@ -252,8 +252,8 @@ def apply_filters(call: Call, settings: CallerSettings) -> None:
         call.filters.append("LowAltReads")
     if call.vaf < min_vaf:
         call.filters.append("LowVAF")
-    if call.depth < settings.min_depth:
-        call.filters.append("LowDepth")
+    # No depth filter: min_depth decides whether a *negative* can be trusted (wild-type versus
+    # no-call). A call with enough alt reads and VAF stands at any depth, with its depth shown.
 
 
 def assign_allelic_ratios(calls: list[Call]) -> None:
@@ -312,7 +312,6 @@ VCF_HEADER_LINES = [
     '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
     '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',
     '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
-    '##FILTER=<ID=LowDepth,Description="Depth below min_depth">',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (0/1 for every somatic call)">',
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',

@@ -214,3 +214,11 @@ def test_whole_chromosome_reference_gives_the_same_grch38_call(tmp_path):
     calls, _ = call_sample(bam_path, whole, TRANSCRIPTS, SETTINGS)
     [snv] = calls
     assert (snv.variant, snv.alt_reads, snv.depth) == (Variant("chr13", site, "C", "A"), 5, 20)
+
+
+def test_a_real_call_at_low_depth_passes(tmp_path):
+    # 5 alt reads of 25 is a call, even though 25 is below min_depth: depth only decides no-call.
+    settings = CallerSettings(min_depth=100, min_alt_reads=3)
+    builder = type_a_sample(5, 20)
+    calls, depths = call_sample(builder.write(tmp_path / "low.bam"), GENOME, TRANSCRIPTS, settings)
+    assert calls[0].filters == [] and calls[0].depth == 25
