@@ -10,9 +10,11 @@ How it works, and the HGVS decisions taken:
   transcript (``t = pos`` on a + strand gene, ``t = -pos`` on a - strand gene), over the genomic
   (pre-mRNA) sequence. Sequences are read in that orientation, so the HGVS 3' rule is simply
   "shift to higher t", whatever the strand.
-* Insertions and deletions are shifted 3' over the genomic sequence before naming. Shifting may
-  cross an exon/intron border (HGVS applies the 3' rule there; its exon/exon-junction exception
-  cannot arise because the genomic sequence has no exon/exon junctions). Shifting stops where the
+* Insertions and deletions are first slid to their 5'-most placement, then shifted 3' over the
+  genomic sequence, but never across the exon/intron border of that placement: c. names are on the NM_ (spliced) reference, which has no intron
+  to shift into, so an exonic FLT3-ITD at the end of exon 14 stays an exonic duplication instead
+  of becoming an intronic insertion with p.? (VEP's HGVS shifting stops at the same border). An
+  insertion may still land right after the exon's last base. Shifting also stops where the
   reference FASTA ends. An insertion is a duplication when, after shifting, it equals the
   sequence immediately 5' of it. Substitutions and delins are not shifted. Two or more adjacent
   substituted bases are one delins (c.864_865delinsAT).
@@ -22,9 +24,9 @@ How it works, and the HGVS decisions taken:
 * Intronic positions are c.N+k from the preceding exon or c.N-k from the following one, whichever
   is nearer; the middle base of an odd-length intron gets the "+" form.
 * Splice region (``p.?``): an intronic variant within ``SPLICE_REGION_BP`` (2) bases of an exon,
-  or any variant that spans or borders an exon/intron boundary. Exception: a duplication of
-  exonic bases whose copy lands right after the exon's last base is taken as exonic (the copy can
-  equally sit inside the exon). Deeper intronic variants get consequence ``intronic`` and an
+  or any variant that spans or borders an exon/intron boundary. Exception: an insertion right
+  after an exon's last base is taken as exonic (the donor GT still follows the new bases, so they
+  are spliced in with the exon); this covers ITDs ending at the exon 14 border. Deeper intronic variants get consequence ``intronic`` and an
   empty p. (no protein prediction is attempted). Exonic variants near a boundary are named by
   their protein effect only; possible splicing effects are not predicted.
 * Protein: the reference and mutant spliced mRNAs are built from the exon model and the reference
@@ -196,6 +198,16 @@ class _Layout:
             return f"{self.c_number(before.cdna(before.last))}+{to_donor}"
         return f"{self.c_number(after.cdna(after.first))}-{to_acceptor}"
 
+    def region_last(self, t: int) -> float:
+        """Last t of the exon or intron holding t (no limit outside the transcript)."""
+        index = self.span_index(t)
+        if index is not None:
+            return self.spans[index].last
+        k = self.intron_index(t)
+        if k is not None:
+            return self.spans[k + 1].first - 1
+        return float("inf")
+
     def intron_distance(self, t: int) -> int:
         """Bases from t to the nearest exon (0 if exonic or outside introns)."""
         k = self.intron_index(t)
@@ -270,17 +282,33 @@ def _edit_from_variant(variant: Variant, layout: _Layout) -> _Edit:
     return _Edit(-last, -first, reverse_complement(ref_part), reverse_complement(alt_part))
 
 
+def _shift_5prime(edit: _Edit, layout: _Layout) -> _Edit:
+    """Move a pure insertion or deletion as far 5' (lower t) as the sequence allows.
+
+    The VCF form is left-normalised in the genome, which for a - strand gene is already 3' in the
+    transcript and may have crossed into an intron; starting from the 5'-most placement lets
+    _shift_3prime keep the variant in the exon it can belong to."""
+    start, end = edit.start, edit.end
+    if edit.is_deletion or edit.is_insertion:
+        seq = edit.ref or edit.alt
+        while layout.base(start - 1) == seq[-1]:
+            seq, start, end = seq[-1] + seq[:-1], start - 1, end - 1
+        return _Edit(start, end, seq if edit.ref else "", "" if edit.ref else seq)
+    return edit
+
+
 def _shift_3prime(edit: _Edit, layout: _Layout) -> _Edit:
-    """Move a pure insertion or deletion as far 3' (higher t) as the sequence allows."""
+    """Move a pure insertion or deletion as far 3' (higher t) as the sequence allows, within the
+    exon or intron where it starts."""
     start, end = edit.start, edit.end
     if edit.is_deletion:
-        seq = edit.ref
-        while layout.base(end + 1) == seq[0]:
+        seq, limit = edit.ref, layout.region_last(start)
+        while end + 1 <= limit and layout.base(end + 1) == seq[0]:
             seq, start, end = seq[1:] + seq[0], start + 1, end + 1
         return _Edit(start, end, seq, "")
     if edit.is_insertion:
-        seq = edit.alt
-        while layout.base(start) == seq[0]:
+        seq, limit = edit.alt, layout.region_last(start - 1)  # region of the base before the insertion
+        while start <= limit and layout.base(start) == seq[0]:
             seq, start, end = seq[1:] + seq[0], start + 1, end + 1
         return _Edit(start, end, "", seq)
     return edit
@@ -328,12 +356,14 @@ class _Region:
     cdna_last: int = 0
 
 
-def _locate(edit: _Edit, dup: tuple[int, int] | None, layout: _Layout) -> _Region:
+def _locate(edit: _Edit, layout: _Layout) -> _Region:
     if edit.is_insertion:
         left, right = edit.start - 1, edit.start
         left_span = layout.span_index(left)
-        # A duplication of exonic bases can equally be placed right after them, inside the exon.
-        if dup is not None and left_span is not None and layout.span_index(dup[0]) == left_span:
+        # An insertion right after an exon's last base keeps the intron's GT donor right after the
+        # new bases, so they are spliced in with the exon (the usual reading of an FLT3-ITD that
+        # ends at the exon 14 border, with or without extra bases).
+        if left_span is not None and left == layout.spans[left_span].last:
             right = left
         touched = [left, right]
     else:
@@ -493,9 +523,9 @@ def annotate_variant(
 ) -> VariantAnnotation:
     """HGVS names, exon/intron and consequence of one variant on one MANE transcript."""
     layout = _Layout(transcript, genome)
-    edit = _shift_3prime(_edit_from_variant(variant, layout), layout)
+    edit = _shift_3prime(_shift_5prime(_edit_from_variant(variant, layout), layout), layout)
     dup = _duplicated_range(edit, layout)
-    region = _locate(edit, dup, layout)
+    region = _locate(edit, layout)
     hgvs_c = f"{transcript.accession}:c.{_hgvs_c(edit, dup, layout)}"
 
     if region.kind == "exonic":

@@ -277,6 +277,31 @@ def test_flt3_itd_30bp(flt3, genome):
     )
 
 
+def test_flt3_itd_at_the_exon_14_border_stays_exonic(flt3, genome):
+    # Exon 14 is c.1705-c.1837 = + chr13:28034082-28034214 (minus strand: c.1837 = 28034082).
+    # Duplicating its last 30 bases, c.1808-c.1837 (+ chr13:28034082-28034111): the VCF form is
+    # left-normalised into intron 14, and the genomic 3' shift would go on into the intron, but the
+    # NM_ reference has no intron: the name stays exonic, c.1808_1837dup. c.1837 is the first base
+    # of codon 613 (3 * 612 + 1), so 10 residues ending at Gly613 are duplicated in frame.
+    variant = tandem_duplication("chr13", 28034082, 28034111, genome.fetch)
+    assert variant.pos < 28034082  # the VCF anchor really is intronic
+    assert flt3(variant) == flt3_ann(
+        "c.1808_1837dup", "p.(Glu604_Gly613dup)", "inframe_duplication", exon=14
+    )
+
+
+def test_flt3_itd_with_extra_bases_at_the_exon_14_border_is_spliced_in(flt3):
+    # ITDetect P03's event as our caller calls it: 49 bp of exon 14 copied with 2 extra bases,
+    # inserted between c.1837 and c.1837+1. The intron's GT donor still follows the new bases, so
+    # they are read as exonic: an in-frame insertion of 17 residues after Gly613, not p.?.
+    variant = Variant("chr13", 28034080, "A", "ACCAAACTCTAAATTTTCTCTTGGAAACTCCCATTTGAGATCATATTCATTG")
+    annotation = flt3(variant)
+    assert annotation.hgvs_c.startswith("NM_004119.3:c.1837_1837+1ins")
+    assert annotation.consequence == "inframe_insertion"
+    assert annotation.hgvs_p.startswith("p.(Gly613_Lys614ins") and annotation.exon == 14
+    assert len(annotation.hgvs_p) == len("p.(Gly613_Lys614ins)") + 3 * 17
+
+
 def test_flt3_itd_with_non_templated_bases(flt3, genome):
     # The 21-bp copy of the first ITD with GAA (+ strand) between the two copies:
     # + strand: copy GAA copy, tx: copy' TTC copy' (copy' = c.1775-1795 TTGATTTCAGAGAATATGAAT).
