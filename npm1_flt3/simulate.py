@@ -43,8 +43,21 @@ SHALLOW_DEPTH = 15.0  # S08; fixed so that S08 stays a no-call whatever --depth-
 AMPLICON_PAIRS = 1000  # read pairs per amplicon, before --depth-scale
 FLANK = 300  # bp added on each side of the captured exons
 
-CAPTURE = {"system": "HS25", "read_length": 150, "fragment_mean": 250, "fragment_sd": 40}
-AMPLICON = {"system": "MSv3", "read_length": 250}
+
+@dataclass(frozen=True)
+class Sequencing:
+    """How art_illumina sequences a sample: instrument profile, read length, library."""
+
+    system: str  # ART's built-in profile (-ss), e.g. HS25, HS20, MSv3
+    read_length: int
+    fragment_mean: int = 0  # capture libraries only (-m, -s of paired runs)
+    fragment_sd: int = 0
+    amplicon: bool = False  # ART amplicon mode: each haplotype is one amplicon, read from its ends
+
+
+# The demo's two assays; a Sample may carry its own Sequencing (the benchmark truth sets do).
+CAPTURE_SEQUENCING = Sequencing("HS25", 150, fragment_mean=250, fragment_sd=40)
+AMPLICON_SEQUENCING = Sequencing("MSv3", 250, amplicon=True)
 
 # Amplicons of S09 (GRCh38, 1-based inclusive). FLT3: the getITD exon 14-15 amplicon (329 bp);
 # NPM1: 280 bp with c.860 (chr5:171410540) near the middle, so both mates cross the hotspot.
@@ -77,6 +90,7 @@ class Planted:
     kind: str  # INS, DEL, SNV or ITD, as written in truth.tsv
     variant: Variant
     vaf: float
+    extra_bases: int = 0  # non-templated bases between the copies of an ITD
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,9 @@ class Sample:
     planted: tuple[Planted, ...] = ()
     callable_targets: frozenset[str] = frozenset(TARGETS)
     timepoint: str = "diagnosis"
+    sequencing: Sequencing | None = None  # None = the demo's settings for the assay
+    regions: tuple[Region, ...] | None = None  # None = the demo's windows for the assay
+    amplicon_pairs: float | None = None  # None = AMPLICON_PAIRS * depth scale
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,7 @@ class Region:
     chrom: str
     start: int  # GRCh38, 1-based inclusive
     end: int
+    depth: float | None = None  # capture depth in this window; None = the sample's depth
 
 
 @dataclass
@@ -173,6 +191,8 @@ def capture_regions(exons_tsv: str | Path) -> list[Region]:
 
 
 def sample_regions(sample: Sample, exons_tsv: str | Path) -> list[Region]:
+    if sample.regions is not None:
+        return list(sample.regions)
     if sample.assay == "amplicon":
         return [Region(*NPM1_AMPLICON), Region(*FLT3_AMPLICON)]
     return capture_regions(exons_tsv)
@@ -184,7 +204,7 @@ def haplotypes(
     """(sequence, fraction) of the wild-type and each mutant haplotype of one region.
 
     Each variant gets its own haplotype, so the variant VAFs in one region add up with the
-    wild type to 1 (no sample here has two variants in one region).
+    wild type to 1, also when one region holds several (the benchmarks' two ITD clones).
     """
     reference = fetch(region.chrom, region.start, region.end)
     inside = [p for p in planted if _within(p.variant, region)]
@@ -210,27 +230,35 @@ def derived_seed(seed: int, *parts: object) -> int:
     return int.from_bytes(digest[:4], "big") % 2_000_000_000 + 1
 
 
+def sequencing_of(sample: Sample) -> Sequencing:
+    if sample.sequencing is not None:
+        return sample.sequencing
+    return AMPLICON_SEQUENCING if sample.assay == "amplicon" else CAPTURE_SEQUENCING
+
+
 def art_arguments(
     sample: Sample, length: int, depth: float, fraction: float, scale: float
 ) -> list[str] | None:
     """ART options giving `fraction` of the target depth for one haplotype; None if no reads."""
-    if sample.assay == "amplicon":
-        pairs = round(AMPLICON_PAIRS * scale * fraction)  # amplicon mode: -f is pairs per amplicon
+    sequencing = sequencing_of(sample)
+    read_length = sequencing.read_length
+    if sequencing.amplicon:
+        per_amplicon = (sample.amplicon_pairs if sample.amplicon_pairs is not None
+                        else AMPLICON_PAIRS * scale)
+        pairs = round(per_amplicon * fraction)  # amplicon mode: -f is pairs per amplicon
         if pairs < 1:
             return None
-        return ["-ss", AMPLICON["system"], "-amp", "-p", "-l", str(AMPLICON["read_length"]),
-                "-f", str(pairs)]
-    read_length = CAPTURE["read_length"]
+        return ["-ss", sequencing.system, "-amp", "-p", "-l", str(read_length), "-f", str(pairs)]
     # ART spreads -f over the whole window, but starts are uniform, so the middle (the hotspot)
     # gets f * L / (L - span): scale f down so the hotspot gets the intended depth.
-    span = CAPTURE["fragment_mean"] if sample.paired else read_length
+    span = sequencing.fragment_mean if sample.paired else read_length
     fold = depth * fraction * (length - span) / length
     expected_reads = fold * length / read_length
     if expected_reads < (2 if sample.paired else 1):
         return None
-    args = ["-ss", CAPTURE["system"], "-l", str(read_length), "-f", f"{fold:.4f}"]
+    args = ["-ss", sequencing.system, "-l", str(read_length), "-f", f"{fold:.4f}"]
     if sample.paired:
-        args += ["-p", "-m", str(CAPTURE["fragment_mean"]), "-s", str(CAPTURE["fragment_sd"])]
+        args += ["-p", "-m", str(sequencing.fragment_mean), "-s", str(sequencing.fragment_sd)]
     return args
 
 
@@ -270,8 +298,9 @@ def simulate_sample(
     with tempfile.TemporaryDirectory(prefix="npm1_flt3_art_") as tmp:
         for r_index, region in enumerate(sample_regions(sample, exons_tsv)):
             haps = haplotypes(region, sample.planted, ref.fetch)
+            region_depth = depth if region.depth is None else region.depth
             for h_index, (sequence, fraction) in enumerate(haps):
-                options = art_arguments(sample, len(sequence), depth, fraction, scale)
+                options = art_arguments(sample, len(sequence), region_depth, fraction, scale)
                 if options:
                     art_seed = derived_seed(seed, sample.name, r_index, h_index)
                     reads.records += run_art(sequence, options, art_seed, Path(tmp), sample.paired)
@@ -291,9 +320,15 @@ def write_fastq_gz(path: Path, records: list[tuple[str, str, str]]) -> None:
             gz.write(text.encode())
 
 
-def write_sample_fastqs(sample: Sample, reads: Reads, outdir: Path) -> list[dict[str, str]]:
-    """Split a sample's reads over its units (lanes) and return its sheet rows."""
-    named = [(f"demo:{sample.name}:{n}", record) for n, record in enumerate(reads.records, start=1)]
+def write_sample_fastqs(
+    sample: Sample, reads: Reads, outdir: Path, read_prefix: str = "demo"
+) -> list[dict[str, str]]:
+    """Split a sample's reads over its units (lanes) and return its sheet rows.
+
+    Reads are named ``<read_prefix>:<sample>:<n>`` in shuffled order: nothing about the haplotype.
+    """
+    named = [(f"{read_prefix}:{sample.name}:{n}", record)
+             for n, record in enumerate(reads.records, start=1)]
     rows = []
     for u_index, unit in enumerate(sample.units):
         share = named[u_index :: len(sample.units)]
@@ -359,17 +394,19 @@ def write_cohort(
 # ----------------------------------------------------------------------------------- folder
 
 
-def existing_parameters(outdir: Path) -> dict[str, object] | None:
-    """Parameters of a previous demo in outdir, None if outdir is absent or empty.
+def existing_parameters(outdir: Path, marker: str = "demo.json") -> dict[str, object] | None:
+    """Parameters of a previous simulation in outdir, None if outdir is absent or empty.
 
-    A non-empty folder without a readable demo.json is not ours: refuse rather than delete it.
+    A non-empty folder without a readable marker file (demo.json) is not ours: refuse rather
+    than delete it.
     """
     if not outdir.exists() or (outdir.is_dir() and not any(outdir.iterdir())):
         return None
     try:
-        return json.loads((outdir / "demo.json").read_text())
+        return json.loads((outdir / marker).read_text())
     except (OSError, ValueError):
-        raise SimulationError(f"{outdir} exists and is not a demo folder (no valid demo.json); "
+        kind = marker.removesuffix(".json")
+        raise SimulationError(f"{outdir} exists and is not a {kind} folder (no valid {marker}); "
                               "choose another --outdir or remove it") from None
 
 

@@ -215,3 +215,46 @@ def test_s08_is_shallow_and_s07_deep(demo, reference):
 def test_amplicon_sample_has_no_exon20_reads(demo, reference):
     kmer = reference.fetch("chr13", 28018494, 28018514)
     assert count_containing(sample_reads(demo, "S09"), kmer) == 0
+
+
+def test_demo_samples_keep_the_demo_sequencing_settings():
+    capture = simulate.Sample("X01", "P", "capture", True)
+    args = simulate.art_arguments(capture, 1000, 600.0, 1.0, 1.0)
+    assert args[:4] == ["-ss", "HS25", "-l", "150"] and args[-5:] == ["-p", "-m", "250", "-s", "40"]
+    amplicon = simulate.Sample("X02", "P", "amplicon", True)
+    assert simulate.art_arguments(amplicon, 329, 600.0, 0.5, 2.0) == [
+        "-ss", "MSv3", "-amp", "-p", "-l", "250", "-f", "1000"]
+
+
+def test_a_sample_can_carry_its_own_sequencing_and_amplicon_read_count():
+    hs20 = simulate.Sequencing("HS20", 100, fragment_mean=200, fragment_sd=30)
+    sample = simulate.Sample("X03", "P", "capture", True, sequencing=hs20)
+    args = simulate.art_arguments(sample, 1000, 1000.0, 1.0, 1.0)
+    assert args[:4] == ["-ss", "HS20", "-l", "100"] and args[-4:] == ["-m", "200", "-s", "30"]
+    # The hotspot correction uses this sample's fragment length: f = depth * (L - 200) / L.
+    assert float(args[args.index("-f") + 1]) == pytest.approx(800.0)
+    amplicon = simulate.Sample("X04", "P", "amplicon", True, amplicon_pairs=2000.0,
+                               sequencing=simulate.Sequencing("MSv3", 250, amplicon=True))
+    assert simulate.art_arguments(amplicon, 329, 0.0, 0.05, 1.0)[-2:] == ["-f", "100"]
+
+
+def test_a_sample_can_carry_its_own_windows_with_their_own_depth(reference):
+    deep = simulate.Region("chr13", 28018200, 28018800, depth=200.0)
+    plain = simulate.Region("chr13", 28033600, 28034500)
+    sample = simulate.Sample("X05", "P", "capture", True, depth=50.0, regions=(deep, plain))
+    assert simulate.sample_regions(sample, EXONS) == [deep, plain]
+    reads = simulate.simulate_sample(sample, reference, EXONS, seed=1, scale=1.0)
+    seqs = [seq for record in reads.records for seq in (record[0], record[2])]
+    in_deep = count_containing(seqs, reference.fetch("chr13", 28018494, 28018514))
+    in_plain = count_containing(seqs, reference.fetch("chr13", 28034120, 28034140))
+    assert 2.5 < in_deep / in_plain < 6
+    # Nothing outside the sample's own windows (the demo's NPM1 windows are not simulated).
+    assert count_containing(seqs, reference.fetch("chr5", 171410530, 171410550)) == 0
+
+
+def test_read_names_take_the_given_prefix(tmp_path):
+    sample = simulate.Sample("X06", "P", "capture", True)
+    reads = simulate.Reads(True, [("ACGT", "IIII", "TTTT", "IIII")] * 2)
+    (tmp_path / "fastq").mkdir()
+    rows = simulate.write_sample_fastqs(sample, reads, tmp_path, "sim")
+    assert fastq_names_and_seqs(tmp_path / rows[0]["fq1"])[0] == ["@sim:X06:1", "@sim:X06:2"]
