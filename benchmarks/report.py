@@ -43,8 +43,13 @@ def _cell(summary: dict | None) -> str:
     return text
 
 
+def ordered_tools(names) -> list[str]:
+    """npm1-flt3 first, then the peers in a fixed order (JSON keys come back sorted)."""
+    return sorted(names, key=lambda name: (name != OUR_TOOL, name))
+
+
 def set_tables(result: dict) -> str:
-    tools = list(result["tools"])
+    tools = ordered_tools(result["tools"])
     bins = sorted({b for t in result["tools"].values() for b in t["bins"]}, key=_bin_order)
     lines = [f"### {result['set']} ({result['samples']} samples; workflow {result['workflow_wall_s']} s)", "",
              "Found / true variants, share of found ITDs with the exact length, median |VAF error|.", "",

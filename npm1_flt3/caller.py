@@ -5,9 +5,10 @@ How a call is counted
 * Only primary, non-duplicate alignments with MAPQ >= min_mapq are read (duplicates are not
   flagged in amplicon BAMs, so amplicon reads all count).
 * Alt reads: reads whose CIGAR indel, soft clip (FLT3 ITD region) or base call (TKD sites)
-  gives the allele after left-normalisation. ITD alleles of the same length within one
-  duplication length of each other are merged into the best-supported one, so that a sequencing
-  error inside one read's copy does not split the event.
+  gives the allele after left-normalisation. A weak near-copy of an allele (same length, within
+  one length, at most a quarter of its reads) is merged into it, so that a sequencing error inside
+  the inserted bases does not split the event or make a second one.
+* In the FLT3 ITD region only insertions of at least min_itd_length bases are reported.
 * Depth for an indel: the number of reads crossing, with ``anchor`` bases on both sides, the
   junctions that both alleles share. For an insertion after position p whose first m bases copy
   the reference after p, those are the junctions p|p+1 and p+m|p+m+1: every haplotype, wild-type
@@ -50,13 +51,14 @@ class CallerSettings:
     min_mapq: int = 20
     min_base_quality: int = 20
     min_alt_reads: int = 3
-    min_vaf: float = 0.01
-    min_vaf_tkd: float = 0.02
+    min_vaf: float = 0.003
+    min_vaf_tkd: float = 0.01
     min_depth: int = 100
     anchor: int = 15
     min_indel_flank: int = 5
     min_itd_length: int = 6
     report_min_alt_reads: int = 2  # weaker candidates are not written at all
+    max_sibling_share: float = 0.25  # see merge_error_siblings
     clip: ClipSettings = field(default_factory=ClipSettings)
 
 
@@ -179,14 +181,20 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
     return scan.finish()
 
 
-def merge_itd_fragments(alleles: dict[Variant, set]) -> dict[Variant, set]:
-    """Fold ITD alleles of one length lying within one length of a better-supported allele into it."""
+def merge_error_siblings(alleles: dict[Variant, set], max_share: float) -> dict[Variant, set]:
+    """Fold an indel allele into a better-supported one of the same kind and length lying within
+    one length of it, when it has at most ``max_share`` of that allele's reads.
+
+    A sequencing error inside the inserted bases, or a soft clip that places the same ITD one base
+    off, makes a weak near-copy of the real allele; two real clones are rarely that unequal *and*
+    that alike."""
     merged: dict[Variant, set] = {}
     for variant, reads in sorted(alleles.items(), key=lambda item: -len(item[1])):
         target = next(
             (kept for kept in merged
-             if kept.kind == variant.kind == "INS" and kept.length == variant.length
-             and abs(kept.pos - variant.pos) <= variant.length),
+             if kept.kind == variant.kind and kept.length == variant.length
+             and abs(kept.pos - variant.pos) <= variant.length
+             and len(reads) <= max_share * len(merged[kept])),
             None,
         )
         if target is None:
@@ -209,15 +217,15 @@ def templated_length(variant: Variant, fetch) -> int:
 
 def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
     region = scan.region
-    alleles = scan.alleles
-    if region.kind == "flt3_itd":
-        alleles = merge_itd_fragments(alleles)
+    alleles = merge_error_siblings(scan.alleles, settings.max_sibling_share)
     calls = []
     for variant, reads in alleles.items():
         if len(reads) < settings.report_min_alt_reads:
             continue
         if not region.events[0] <= variant.pos <= region.events[1]:
             continue
+        if region.kind == "flt3_itd" and (variant.kind != "INS" or variant.length < settings.min_itd_length):
+            continue  # the ITD region is searched for ITDs; small indels there are mostly errors
         vartype = variant.kind
         shared_junctions = [variant.pos]
         if vartype == "INS":
@@ -229,7 +237,12 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
         elif vartype == "DEL":
             shared_junctions.append(variant.pos + variant.length)
         depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
-        calls.append(Call(variant, region.gene, vartype, len(reads), max(depth, len(reads))))
+        call = Call(variant, region.gene, vartype, len(reads), max(depth, len(reads)))
+        if depth < len(reads):
+            # More reads carry the allele than cross the site with anchors on both sides: the site
+            # is at the end of the reads or of an amplicon, where indel placement is unreliable.
+            call.filters.append("Unanchored")
+        calls.append(call)
     return calls
 
 
@@ -312,6 +325,7 @@ VCF_HEADER_LINES = [
     '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
     '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',
     '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
+    '##FILTER=<ID=Unanchored,Description="Fewer reads cross the site with anchor bases on both sides than carry the allele (end of reads or amplicon)">',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (0/1 for every somatic call)">',
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',

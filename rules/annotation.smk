@@ -7,6 +7,7 @@ rule npm1_flt3_annotate:
         reference=REFERENCE,
         fai=f"{REFERENCE}.fai",
         annotation=ANNOTATION,
+        code=PACKAGE_CODE,
     output:
         vcf="results/calls/{sample}.vcf.gz",
         tbi="results/calls/{sample}.vcf.gz.tbi",

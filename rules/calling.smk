@@ -9,6 +9,7 @@ rule npm1_flt3_call:
         reference=REFERENCE,
         fai=f"{REFERENCE}.fai",
         annotation=ANNOTATION,
+        code=PACKAGE_CODE,
     output:
         vcf=temp("results/calls/{sample}.unannotated.vcf"),
         hotspots="results/calls/{sample}.hotspots.tsv",

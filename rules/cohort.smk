@@ -7,6 +7,7 @@ rule npm1_flt3_cohort:
         tbis=all_sample_files("results/calls/{sample}.vcf.gz.tbi"),
         hotspots=all_sample_files("results/calls/{sample}.hotspots.tsv"),
         sheet=config["samples"],
+        code=PACKAGE_CODE,
     output:
         cohort="results/cohort/cohort.tsv",
         variants="results/cohort/variants.tsv",

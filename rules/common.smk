@@ -62,6 +62,9 @@ REFERENCE = f"{RESOURCES}/reference/{REFERENCE_NAME}.fa"
 BWA_INDEX = multiext(REFERENCE, ".amb", ".ann", ".bwt", ".pac", ".sa")
 HOTSPOTS_BED = f"{RESOURCES}/reference/{REFERENCE_NAME}.hotspots.bed"
 MULTIQC_CONFIG = os.path.join(workflow.basedir, "config", "multiqc.yaml")
+# The package's code is an input of the rules that run it: a new caller version re-calls the
+# cohort from the kept BAMs instead of leaving old calls that look current.
+PACKAGE_CODE = sorted(str(p) for p in Path(workflow.basedir, "npm1_flt3").glob("*.py"))
 
 
 def unit_of(wildcards):

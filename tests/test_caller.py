@@ -222,3 +222,36 @@ def test_a_real_call_at_low_depth_passes(tmp_path):
     builder = type_a_sample(5, 20)
     calls, depths = call_sample(builder.write(tmp_path / "low.bam"), GENOME, TRANSCRIPTS, settings)
     assert calls[0].filters == [] and calls[0].depth == 25
+
+
+def test_an_indel_no_read_spans_with_anchors_is_unanchored(tmp_path):
+    # Four reads start 6 bases before the insertion (as at an amplicon's first bases) and nothing
+    # else covers the site: no read crosses it with 15 bases on both sides.
+    builder = BamBuilder()
+    for _ in range(4):
+        start = 171410543 - 5
+        before = GENOME.fetch("chr5", start, 171410543)
+        after = GENOME.fetch("chr5", 171410544, 171410544 + 80)
+        builder.add("chr5", start, [(0, len(before)), (1, 4), (0, len(after))], before + "TCTG" + after)
+    calls, _ = call(builder, tmp_path)
+    assert calls[0].filters == ["Unanchored"]
+
+
+def test_an_error_inside_the_inserted_bases_does_not_make_a_second_allele(tmp_path):
+    builder = type_a_sample(8, 20)
+    # One more type A read whose inserted TCTG was read as TCAG (a sequencing error).
+    before = GENOME.fetch("chr5", 171410494, 171410543)
+    after = GENOME.fetch("chr5", 171410544, 171410544 + 49)
+    builder.add("chr5", 171410494, [(0, 50), (1, 4), (0, 50)], before + "TCAG" + after)
+    calls, _ = call(builder, tmp_path)
+    assert [(c.variant, c.alt_reads) for c in calls] == [(TYPE_A, 9)]
+
+
+def test_small_indels_in_the_itd_region_are_not_reported(tmp_path):
+    builder = BamBuilder()
+    for start in range(28034070, 28034080):
+        # A 2-bp insertion after 28034120, 50 bases into each read.
+        seq = GENOME.fetch("chr13", start, 28034120) + "GG" + GENOME.fetch("chr13", 28034121, start + 97)
+        builder.add("chr13", start, [(0, 28034120 - start + 1), (1, 2), (0, start + 97 - 28034120)], seq)
+    calls, _ = call(builder, tmp_path)
+    assert calls == []
