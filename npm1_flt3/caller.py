@@ -238,9 +238,11 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
             shared_junctions.append(variant.pos + variant.length)
         depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
         call = Call(variant, region.gene, vartype, len(reads), max(depth, len(reads)))
-        if depth < len(reads):
-            # More reads carry the allele than cross the site with anchors on both sides: the site
-            # is at the end of the reads or of an amplicon, where indel placement is unreliable.
+        if 2 * depth < len(reads):
+            # Far fewer reads cross the site with anchors on both sides than carry the allele: the
+            # site is at the end of the reads or of an amplicon, where indel placement is
+            # unreliable. (A homozygous ITD in RNA, whose reads are clipped at the exon borders,
+            # has somewhat fewer crossing than alt reads; that is not this.)
             call.filters.append("Unanchored")
         calls.append(call)
     return calls
@@ -325,7 +327,7 @@ VCF_HEADER_LINES = [
     '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
     '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',
     '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
-    '##FILTER=<ID=Unanchored,Description="Fewer reads cross the site with anchor bases on both sides than carry the allele (end of reads or amplicon)">',
+    '##FILTER=<ID=Unanchored,Description="Under half as many reads cross the site with anchor bases on both sides as carry the allele (end of reads or amplicon)">',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (0/1 for every somatic call)">',
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',
