@@ -5,9 +5,12 @@ How a call is counted
 * Only primary, non-duplicate alignments with MAPQ >= min_mapq are read (duplicates are not
   flagged in amplicon BAMs, so amplicon reads all count).
 * Alt reads: reads whose CIGAR indel, soft clip (FLT3 ITD region) or base call (TKD sites)
-  gives the allele after left-normalisation. A weak near-copy of an allele (same length, within
-  one length, at most a quarter of its reads) is merged into it, so that a sequencing error inside
-  the inserted bases does not split the event or make a second one.
+  gives the allele after left-normalisation; each such indel read is then compared with every
+  candidate haplotype and the wild type and counted for the one it matches best
+  (npm1_flt3/haplotypes.py), since the aligner can place one ITD in different repeat copies.
+  A weak near-copy of an allele (about the same length, within one length, at most a quarter of
+  its reads) is merged into it, so that a sequencing error inside the inserted bases does not
+  split the event or make a second one.
 * In the FLT3 ITD region only insertions of at least min_itd_length bases are reported.
 * Depth for an indel: the number of reads crossing, with ``anchor`` bases on both sides, the
   junctions that both alleles share. For an insertion after position p whose first m bases copy
@@ -31,6 +34,7 @@ import pysam
 
 from npm1_flt3 import __version__
 from npm1_flt3.evidence import (
+    CIGAR_SOFT,
     ClipSettings,
     ReadFilter,
     ReferenceWindow,
@@ -40,6 +44,7 @@ from npm1_flt3.evidence import (
     clip_itd,
     read_key,
 )
+from npm1_flt3.haplotypes import EvidenceRead, reassign
 from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import load_transcripts
@@ -123,6 +128,8 @@ class RegionScan:
     def __init__(self, region: CallingRegion):
         self.region = region
         self.alleles: dict[Variant, set] = defaultdict(set)
+        self.evidence: dict[tuple, EvidenceRead] = {}  # reads that gave indel evidence
+        self.window_seq = ""
         self.site_bases: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
         self.span_first: list[int] = []
         self.span_last: list[int] = []
@@ -161,6 +168,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
     offset = placement.offset
     fetch = genome.fetch
     clip_window = ReferenceWindow(region.chrom, region.window[0], fetch(region.chrom, *region.window))
+    scan.window_seq = clip_window.seq
     local_first = region.window[0] - offset - 1
     local_last = region.window[1] - offset
     for read in bam.fetch(placement.contig, local_first, local_last):
@@ -170,30 +178,42 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         scan.add_blocks(aligned_blocks(read, offset))
         scan.span_first.append(read.reference_start + offset + 1)
         scan.span_last.append(read.reference_end + offset)
-        for variant in cigar_indels(read, offset, region.chrom, fetch, settings.min_indel_flank):
-            scan.alleles[variant].add(key)
+        found = cigar_indels(read, offset, region.chrom, fetch, settings.min_indel_flank)
         if region.kind == "flt3_itd":
-            for variant in clip_itd(read, offset, clip_window, fetch, settings.clip):
-                scan.alleles[variant].add(key)
+            found += clip_itd(read, offset, clip_window, fetch, settings.clip)
+        for variant in found:
+            scan.alleles[variant].add(key)
+        if found:
+            scan.evidence[key] = evidence_read(read, offset)
         if snv_sites:
             for position, base in base_calls(read, offset, snv_sites, settings.min_base_quality).items():
                 scan.site_bases[position][base].add(key)
     return scan.finish()
 
 
-def merge_error_siblings(alleles: dict[Variant, set], max_share: float) -> dict[Variant, set]:
-    """Fold an indel allele into a better-supported one of the same kind and length lying within
-    one length of it, when it has at most ``max_share`` of that allele's reads.
+def evidence_read(read, offset: int) -> EvidenceRead:
+    cigar = read.cigartuples
+    leading = cigar[0][1] if cigar[0][0] == CIGAR_SOFT else 0
+    trailing = cigar[-1][1] if cigar[-1][0] == CIGAR_SOFT else 0
+    return EvidenceRead(read.query_sequence, read.reference_start + offset + 1 - leading,
+                        read.reference_end + offset + trailing)
 
-    A sequencing error inside the inserted bases, or a soft clip that places the same ITD one base
-    off, makes a weak near-copy of the real allele; two real clones are rarely that unequal *and*
-    that alike."""
+
+def merge_error_siblings(alleles: dict[Variant, set], max_share: float) -> dict[Variant, set]:
+    """Fold an indel allele into a better-supported one of the same kind and about the same length
+    (within max(1 bp, 10%)) lying within one length of it, when it has at most ``max_share`` of
+    that allele's reads.
+
+    A sequencing error inside the inserted bases (a substitution, or an indel that changes the
+    length by one), or a soft clip that places the same ITD one base off, makes a weak near-copy
+    of the real allele; two real clones are rarely that unequal *and* that alike."""
     merged: dict[Variant, set] = {}
     for variant, reads in sorted(alleles.items(), key=lambda item: -len(item[1])):
         target = next(
             (kept for kept in merged
-             if kept.kind == variant.kind and kept.length == variant.length
-             and abs(kept.pos - variant.pos) <= variant.length
+             if kept.kind == variant.kind
+             and abs(kept.length - variant.length) <= max(1, kept.length // 10)
+             and abs(kept.pos - variant.pos) <= kept.length
              and len(reads) <= max_share * len(merged[kept])),
             None,
         )
@@ -217,7 +237,8 @@ def templated_length(variant: Variant, fetch) -> int:
 
 def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
     region = scan.region
-    alleles = merge_error_siblings(scan.alleles, settings.max_sibling_share)
+    alleles = reassign(scan.alleles, scan.evidence, region.window[0], scan.window_seq)
+    alleles = merge_error_siblings(alleles, settings.max_sibling_share)
     calls = []
     for variant, reads in alleles.items():
         if len(reads) < settings.report_min_alt_reads:

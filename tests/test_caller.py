@@ -255,3 +255,18 @@ def test_small_indels_in_the_itd_region_are_not_reported(tmp_path):
         builder.add("chr13", start, [(0, 28034120 - start + 1), (1, 2), (0, start + 97 - 28034120)], seq)
     calls, _ = call(builder, tmp_path)
     assert calls == []
+
+
+def test_evidence_the_aligner_misplaced_joins_the_true_itd(tmp_path):
+    builder = BamBuilder()
+    for start in (28034084, 28034090, 28034096, 28034078):
+        aligned_before = DUP_LAST - start + 1
+        seq = mutant_haplotype(start, start + READ_LENGTH - 21 - 1)
+        builder.add("chr13", start, [(0, aligned_before), (1, 21), (0, len(seq) - aligned_before - 21)], seq)
+    # A true mutant read, but aligned with the 21 inserted bases 25 bases too early (outside the
+    # repeat, so with mismatches after them): its CIGAR alone implies another 21-bp allele.
+    seq = mutant_haplotype(28034084, 28034084 + READ_LENGTH - 21 - 1)
+    before = DUP_LAST - 28034084 + 1 - 25
+    builder.add("chr13", 28034084, [(0, before), (1, 21), (0, READ_LENGTH - before - 21)], seq)
+    calls, _ = call(builder, tmp_path)
+    assert [(c.variant, c.alt_reads) for c in calls if c.alt_reads >= 2] == [(ITD21, 5)]
