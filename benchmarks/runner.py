@@ -40,6 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-peers", action="store_true", help="score npm1-flt3 only")
     parser.add_argument("--no-peer-cases", action="store_true")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only rebuild RESULTS.md from the JSON in --results (e.g. after editing discussion.md)")
     return parser.parse_args(argv)
 
 
@@ -134,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     sets = [s for s in args.sets.split(",") if s]
+    if args.report_only:
+        report.write_results_md(args.results, REPO / "benchmarks/RESULTS.md", sets, total_minutes=None)
+        return 0
     exon12_start = load_transcripts(args.shared / "reference/exons.tsv")["NPM1"].exon_by_legacy(12).start
     simulate(args, sets)
     reference = args.shared / "reference"

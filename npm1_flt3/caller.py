@@ -235,6 +235,28 @@ def templated_length(variant: Variant, fetch) -> int:
     return count
 
 
+def is_tandem_duplication(variant: Variant, fetch, min_copy: int) -> bool:
+    """An ITD: at least half of the inserted bases (and at least min_copy) form one stretch found in
+    the reference next to the insertion. Complex ITDs carry their copy anywhere in the inserted
+    bases (copy + extra bases, partial copies); a non-templated insertion has no long stretch."""
+    inserted = variant.inserted
+    around = fetch(variant.chrom, max(1, variant.pos - len(inserted) - 20), variant.pos + len(inserted) + 20)
+    return _longest_stretch_in(inserted, around) >= max(min_copy, (len(inserted) + 1) // 2)
+
+
+def _longest_stretch_in(text: str, reference: str) -> int:
+    """Length of the longest substring of text that occurs in reference (binary search on length:
+    if a stretch of k bases occurs, so does one of k-1)."""
+    low, high = 0, len(text)
+    while low < high:
+        k = (low + high + 1) // 2
+        if any(text[i:i + k] in reference for i in range(len(text) - k + 1)):
+            low = k
+        else:
+            high = k - 1
+    return low
+
+
 def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
     region = scan.region
     alleles = reassign(scan.alleles, scan.evidence, region.window[0], scan.window_seq)
@@ -252,8 +274,7 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
         if vartype == "INS":
             copied = templated_length(variant, fetch)
             shared_junctions.append(variant.pos + copied)
-            if region.kind == "flt3_itd" and variant.length >= settings.min_itd_length \
-                    and 2 * copied >= variant.length:
+            if region.kind == "flt3_itd" and is_tandem_duplication(variant, fetch, settings.min_itd_length):
                 vartype = "ITD"
         elif vartype == "DEL":
             shared_junctions.append(variant.pos + variant.length)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pysam
+import pytest
 
 from conftest import EXONS, REFERENCE
 from npm1_flt3.caller import CallerSettings, call_sample
@@ -270,3 +271,20 @@ def test_evidence_the_aligner_misplaced_joins_the_true_itd(tmp_path):
     builder.add("chr13", 28034084, [(0, before), (1, 21), (0, READ_LENGTH - before - 21)], seq)
     calls, _ = call(builder, tmp_path)
     assert [(c.variant, c.alt_reads) for c in calls if c.alt_reads >= 2] == [(ITD21, 5)]
+
+
+@pytest.mark.parametrize(
+    "inserted, is_itd",
+    [
+        # 15 bp copying the 15 bases after the insertion point, then 9 other bases: a complex ITD.
+        (GENOME.fetch("chr13", DUP_LAST + 1, DUP_LAST + 15) + "GACTTAGCA", True),
+        # 9 bases with no long stretch from the neighbourhood: an insertion, not a duplication.
+        ("GACTTAGCA", False),
+    ],
+)
+def test_an_itd_is_an_insertion_mostly_copied_from_next_door(inserted, is_itd):
+    from npm1_flt3.caller import is_tandem_duplication
+    from npm1_flt3.variants import insertion
+
+    variant = insertion("chr13", DUP_LAST, inserted, GENOME.fetch)
+    assert is_tandem_duplication(variant, GENOME.fetch, 6) is is_itd
