@@ -19,6 +19,7 @@ How a call is counted
   this does not make longer ITDs look more frequent. VAF = alt / max(depth, alt).
 * SNV depth: reads with a base of quality >= min_base_quality at the site.
 * ITD allelic ratio per clone: AR_i = VAF_i / (1 - sum of ITD VAFs) (fragment-analysis convention).
+* Every VAF has a 95% Wilson score interval (AFCI); every AR the interval its VAF's bounds give.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from npm1_flt3.evidence import (
 from npm1_flt3.haplotypes import EvidenceRead, reassign
 from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
 from npm1_flt3.reference import GenomeReference
+from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval, wilson_interval
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant
 
@@ -88,10 +90,15 @@ class Call:
     depth: int
     filters: list[str] = field(default_factory=list)
     itd_ar: float | None = None
+    itd_ar_ci: tuple[float, float | None] | None = None
 
     @property
     def vaf(self) -> float:
         return self.alt_reads / self.depth if self.depth else 0.0
+
+    @property
+    def vaf_ci(self) -> tuple[float, float]:
+        return wilson_interval(self.alt_reads, self.depth)
 
     @property
     def length(self) -> int:
@@ -314,11 +321,14 @@ def apply_filters(call: Call, settings: CallerSettings) -> None:
 
 
 def assign_allelic_ratios(calls: list[Call]) -> None:
-    """AR_i = VAF_i / (1 - sum of all passing ITD VAFs); undefined (None) when the sum reaches 1."""
+    """AR_i = VAF_i / (1 - sum of all passing ITD VAFs), undefined (None) when the sum reaches 1,
+    with a 95% interval from VAF_i's Wilson interval (the other clones held at their estimates)."""
     itds = [c for c in calls if c.vartype == "ITD" and not c.filters]
     total = sum(c.vaf for c in itds)
     for call in itds:
-        call.itd_ar = call.vaf / (1 - total) if total < 1 else None
+        others = total - call.vaf
+        call.itd_ar = allelic_ratio(call.vaf, others)
+        call.itd_ar_ci = allelic_ratio_interval(call.vaf_ci, others)
 
 
 @dataclass(frozen=True)
@@ -367,6 +377,7 @@ VCF_HEADER_LINES = [
     '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD">',
     '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="Inserted or deleted length; for an ITD the whole inserted length, non-templated bases included">',
     '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
+    '##INFO=<ID=ITD_AR_CI,Number=2,Type=Float,Description="95% interval of ITD_AR, from the Wilson interval of this clone\'s VAF with the other clones held at their estimates; . = unbounded">',
     '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',
     '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
     '##FILTER=<ID=Unanchored,Description="Under half as many reads cross the site with anchor bases on both sides as carry the allele (end of reads or amplicon)">',
@@ -374,6 +385,7 @@ VCF_HEADER_LINES = [
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',
     '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Alt allele fraction, AD alt / DP">',
+    '##FORMAT=<ID=AFCI,Number=2,Type=Float,Description="95% Wilson score interval of AF (lower, upper)">',
 ]
 
 
@@ -397,10 +409,13 @@ def _vcf_record(call: Call) -> str:
     info = f"GENE={call.gene};VARTYPE={call.vartype};VARLEN={call.length}"
     if call.itd_ar is not None:
         info += f";ITD_AR={call.itd_ar:.4f}"
+    if call.itd_ar_ci is not None:
+        info += ";ITD_AR_CI=" + ",".join("." if b is None else f"{b:.4f}" for b in call.itd_ar_ci)
     ref_reads = max(call.depth - call.alt_reads, 0)
-    sample = f"0/1:{ref_reads},{call.alt_reads}:{call.depth}:{call.vaf:.4f}"
+    low, high = call.vaf_ci
+    sample = f"0/1:{ref_reads},{call.alt_reads}:{call.depth}:{call.vaf:.4f}:{low:.4f},{high:.4f}"
     filters = ";".join(call.filters) or "PASS"
-    return "\t".join([v.chrom, str(v.pos), ".", v.ref, v.alt, ".", filters, info, "GT:AD:DP:AF", sample])
+    return "\t".join([v.chrom, str(v.pos), ".", v.ref, v.alt, ".", filters, info, "GT:AD:DP:AF:AFCI", sample])
 
 
 HOTSPOT_COLUMNS = ["sample", "hotspot", "gene", "chrom", "start", "end", "role",

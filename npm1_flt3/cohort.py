@@ -23,6 +23,7 @@ VARIANT_COLUMNS = [
     "sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "exon", "exon_legacy",
     "hgvs_c", "hgvs_p", "alt_reads", "depth", "vaf", "filter",
     "consequence", "npm1_type", "itd_ar",
+    "vaf_ci_low", "vaf_ci_high", "itd_ar_ci_low", "itd_ar_ci_high",
 ]
 
 COHORT_COLUMNS = [
@@ -34,6 +35,8 @@ COHORT_COLUMNS = [
     "assay", "npm1_hotspot_depth", "flt3_itd_alt_reads", "flt3_itd_depth", "flt3_itd_hgvs_c",
     "flt3_itd_total_vaf", "flt3_itd_hotspot_depth", "flt3_tkd_hgvs_c", "flt3_tkd_alt_reads",
     "flt3_tkd_depth", "flt3_tkd_hotspot_depth", "uncovered_hotspots", "qc_reasons",
+    "npm1_vaf_ci_low", "npm1_vaf_ci_high", "flt3_itd_vaf_ci_low", "flt3_itd_vaf_ci_high",
+    "flt3_itd_ar_ci_low", "flt3_itd_ar_ci_high", "flt3_tkd_vaf_ci_low", "flt3_tkd_vaf_ci_high",
 ]
 
 INTEGER_COLUMNS = [
@@ -66,9 +69,23 @@ def read_variants(vcf_path: Path) -> list[dict]:
             "filter": record.FILTER or "PASS",
             "consequence": record.INFO.get("CONSEQUENCE"), "npm1_type": record.INFO.get("NPM1_TYPE"),
             "itd_ar": record.INFO.get("ITD_AR"),
+            **_intervals(record),
         })
     vcf.close()
     return rows
+
+
+def _intervals(record) -> dict:
+    """95% intervals from FORMAT AFCI and INFO ITD_AR_CI ('.' = unbounded reads as missing)."""
+    low, high = (float(x) for x in record.format("AFCI")[0])
+    ar = record.INFO.get("ITD_AR_CI")
+    ar_low, ar_high = ar if isinstance(ar, tuple) else (None, None)
+    return {"vaf_ci_low": round(low, 4), "vaf_ci_high": round(high, 4),
+            "itd_ar_ci_low": _finite(ar_low), "itd_ar_ci_high": _finite(ar_high)}
+
+
+def _finite(value) -> float | None:
+    return None if value is None or value != value else round(float(value), 4)  # NaN != NaN
 
 
 @dataclass
@@ -118,6 +135,7 @@ def _npm1_columns(npm1, hotspot_depth, hotspots) -> dict:
         "npm1_hgvs_p": top.get("hgvs_p"), "npm1_vaf": top.get("vaf"),
         "npm1_alt_reads": top.get("alt_reads"), "npm1_depth": top.get("depth"),
         "npm1_hotspot_depth": hotspot_depth,
+        "npm1_vaf_ci_low": top.get("vaf_ci_low"), "npm1_vaf_ci_high": top.get("vaf_ci_high"),
     }
 
 
@@ -132,6 +150,8 @@ def _itd_columns(itds, hotspot_depth, hotspots) -> dict:
         "flt3_itd_hgvs_c": top.get("hgvs_c"),
         "flt3_itd_total_vaf": round(sum(v["vaf"] for v in itds), 4) if itds else None,
         "flt3_itd_hotspot_depth": hotspot_depth,
+        "flt3_itd_vaf_ci_low": top.get("vaf_ci_low"), "flt3_itd_vaf_ci_high": top.get("vaf_ci_high"),
+        "flt3_itd_ar_ci_low": top.get("itd_ar_ci_low"), "flt3_itd_ar_ci_high": top.get("itd_ar_ci_high"),
     }
 
 
@@ -142,6 +162,7 @@ def _tkd_columns(tkds, hotspot_depth, hotspots) -> dict:
         "flt3_tkd_hgvs_p": top.get("hgvs_p"), "flt3_tkd_vaf": top.get("vaf"),
         "flt3_tkd_hgvs_c": top.get("hgvs_c"), "flt3_tkd_alt_reads": top.get("alt_reads"),
         "flt3_tkd_depth": top.get("depth"), "flt3_tkd_hotspot_depth": hotspot_depth,
+        "flt3_tkd_vaf_ci_low": top.get("vaf_ci_low"), "flt3_tkd_vaf_ci_high": top.get("vaf_ci_high"),
     }
 
 

@@ -85,6 +85,15 @@ def test_itd_allelic_ratio_follows_the_vaf(cohort):
     row = cohort.loc["S04"]
     vaf, ar = float(row.flt3_itd_vaf), float(row.flt3_itd_ar)
     assert ar == pytest.approx(vaf / (1 - vaf), abs=2e-3)
+    assert float(row.flt3_itd_ar_ci_low) < ar < float(row.flt3_itd_ar_ci_high)
+
+
+def test_every_fraction_has_a_95_percent_interval_around_it(variants):
+    assert (variants["vaf_ci_low"] <= variants["vaf"]).all()
+    assert (variants["vaf"] <= variants["vaf_ci_high"]).all()
+    # 19 of 482 reads (S01's type A at about 4%): the interval is a couple of points wide.
+    s01 = variants[(variants["sample"] == "S01") & (variants["filter"] == "PASS")].iloc[0]
+    assert 0.01 < s01.vaf_ci_high - s01.vaf_ci_low < 0.05
 
 
 def test_counts_come_with_every_fraction(cohort):

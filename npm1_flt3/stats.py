@@ -1,0 +1,38 @@
+"""Confidence intervals for the fractions the caller reports."""
+
+from __future__ import annotations
+
+import math
+
+Z_95 = 1.959964  # two-sided 95%
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion.
+
+    Chosen over the plain normal interval because VAFs are often near 0 (low-level clones, MRD) or
+    near 1, and counts are small: there the normal interval leaves [0, 1] or collapses to a point.
+    """
+    if trials <= 0:
+        return (0.0, 1.0)
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    # At 0 or all successes the bound is exactly 0 or 1 (the formula leaves a rounding residue).
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes >= trials else min(1.0, centre + half)
+    return (low, high)
+
+
+def allelic_ratio(vaf: float, other_itd_vaf: float) -> float | None:
+    """AR = VAF / (1 - all ITD VAFs): mutant over wild-type; None when no wild type is left."""
+    wild_type = 1 - other_itd_vaf - vaf
+    return vaf / wild_type if wild_type > 0 else None
+
+
+def allelic_ratio_interval(vaf_interval: tuple[float, float], other_itd_vaf: float) -> tuple[float, float | None]:
+    """AR bounds from the VAF bounds (AR grows with VAF), the other clones held at their estimates.
+    The upper bound is None (unbounded) when the upper VAF leaves no wild type."""
+    low, high = vaf_interval
+    return (allelic_ratio(low, other_itd_vaf) or 0.0, allelic_ratio(high, other_itd_vaf))
