@@ -22,7 +22,7 @@ from npm1_flt3.caller import read_hotspot_table
 VARIANT_COLUMNS = [
     "sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "exon", "exon_legacy",
     "hgvs_c", "hgvs_p", "alt_reads", "depth", "vaf", "filter",
-    "consequence", "npm1_type", "itd_ar",
+    "consequence", "npm1_type", "itd_ar", "domain",
     "vaf_ci_low", "vaf_ci_high", "itd_ar_ci_low", "itd_ar_ci_high",
 ]
 
@@ -60,7 +60,7 @@ def read_variants(vcf_path: Path) -> list[dict]:
         ad = record.format("AD")[0]
         rows.append({
             "sample": sample, "gene": record.INFO.get("GENE"), "chrom": record.CHROM,
-            "pos": record.POS, "ref": record.REF, "alt": record.ALT[0],
+            "pos": record.POS, "ref": record.REF, "alt": explicit_alt(record),
             "type": record.INFO.get("VARTYPE"), "length": record.INFO.get("VARLEN"),
             "exon": record.INFO.get("EXON"), "exon_legacy": record.INFO.get("EXON_LEGACY"),
             "hgvs_c": record.INFO.get("HGVSC"), "hgvs_p": record.INFO.get("HGVSP"),
@@ -68,11 +68,18 @@ def read_variants(vcf_path: Path) -> list[dict]:
             "vaf": round(float(record.format("AF")[0][0]), 4),
             "filter": record.FILTER or "PASS",
             "consequence": record.INFO.get("CONSEQUENCE"), "npm1_type": record.INFO.get("NPM1_TYPE"),
+            "domain": record.INFO.get("FLT3_DOMAIN"),
             "itd_ar": record.INFO.get("ITD_AR"),
             **_intervals(record),
         })
     vcf.close()
     return rows
+
+
+def explicit_alt(record) -> str:
+    """The ALT allele as bases, also for a long ITD written as <DUP:TANDEM> / <INS> (INSSEQ)."""
+    alt = record.ALT[0]
+    return record.REF + record.INFO["INSSEQ"] if alt.startswith("<") else alt
 
 
 def _intervals(record) -> dict:

@@ -11,6 +11,8 @@ rule npm1_flt3_annotate:
     output:
         vcf="results/calls/{sample}.vcf.gz",
         tbi="results/calls/{sample}.vcf.gz.tbi",
+    params:
+        symbolic_min_length=config.get("symbolic_min_length", 0),
     log:
         "logs/npm1_flt3_annotate/{sample}.log",
     benchmark:
@@ -23,4 +25,5 @@ rule npm1_flt3_annotate:
         "../envs/npm1_flt3.yaml"
     shell:
         "python -m npm1_flt3 annotate --vcf {input.vcf} --reference {input.reference}"
-        " --annotation {input.annotation} --out {output.vcf} 2> {log}"
+        " --annotation {input.annotation} --symbolic-min-length {params.symbolic_min_length}"
+        " --out {output.vcf} 2> {log}"

@@ -75,3 +75,30 @@ def test_tkd_is_an_exon_20_call_not_an_itd():
     assert row["flt3_tkd_status"] == "present"
     assert row["flt3_tkd_hgvs_p"] == "p.(Asp835Tyr)"
     assert row["flt3_itd_status"] == "absent"
+
+
+def test_a_symbolic_itd_record_reads_back_as_its_explicit_allele(tmp_path):
+    from npm1_flt3.cohort import read_variants
+
+    vcf = tmp_path / "s.vcf"
+    vcf.write_text("\n".join([
+        "##fileformat=VCFv4.2",
+        "##contig=<ID=chr13,length=114364328>",
+        '##ALT=<ID=DUP:TANDEM,Description="Tandem duplication">',
+        '##INFO=<ID=GENE,Number=1,Type=String,Description="g">',
+        '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="t">',
+        '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="l">',
+        '##INFO=<ID=INSSEQ,Number=1,Type=String,Description="i">',
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="e">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="a">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="d">',
+        '##FORMAT=<ID=AF,Number=A,Type=Float,Description="f">',
+        '##FORMAT=<ID=AFCI,Number=2,Type=Float,Description="c">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1",
+        "chr13\t28034118\t.\tG\t<DUP:TANDEM>\t.\tPASS\tGENE=FLT3;VARTYPE=ITD;VARLEN=30;END=28034148;"
+        "INSSEQ=ATCATATTCATATTCTCTGAAATCAACGTA\tGT:AD:DP:AF:AFCI\t0/1:300,100:400:0.25:0.21,0.29",
+    ]) + "\n")
+    [row] = read_variants(vcf)
+    assert (row["pos"], row["ref"], row["alt"]) == (28034118, "G", "GATCATATTCATATTCTCTGAAATCAACGTA")
+    assert (row["length"], row["vaf_ci_low"]) == (30, 0.21)
