@@ -40,6 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-peers", action="store_true", help="score npm1-flt3 only")
     parser.add_argument("--no-peer-cases", action="store_true")
+    parser.add_argument("--no-speed", action="store_true",
+                        help="skip the speed and memory benchmark (benchmarks/speed.py)")
     parser.add_argument("--report-only", action="store_true",
                         help="only rebuild RESULTS.md from the JSON in --results (e.g. after editing discussion.md)")
     return parser.parse_args(argv)
@@ -114,6 +116,17 @@ def _float(text):
         return None
 
 
+def run_speed(args: argparse.Namespace) -> dict:
+    """benchmarks/speed.py: the caller and ScanITD (not with --no-peers) timed on panel-like BAMs
+    (cached in runs/speed)."""
+    out = args.results / "speed.json"
+    subprocess.run([sys.executable, "-m", "benchmarks.speed", "--shared", str(args.shared),
+                    "--runs", str(args.runs), "--out", str(out), "--seed", str(args.seed)]
+                   + (["--no-scanitd"] if args.no_peers else []),
+                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)  # its table is printed below
+    return json.loads(out.read_text())
+
+
 def run_peer_cases(args: argparse.Namespace) -> dict:
     peer_dir = args.shared / "peer-cases"
     reference = args.shared / "reference"
@@ -140,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         report.write_results_md(args.results, REPO / "benchmarks/RESULTS.md", sets, total_minutes=None)
         return 0
     exon12_start = load_transcripts(args.shared / "reference/exons.tsv")["NPM1"].exon_by_legacy(12).start
-    simulate(args, sets)
+    if sets:
+        simulate(args, sets)
     reference = args.shared / "reference"
     for name in sets:
         wall = run_workflow(args.runs / "workflow" / name, args.runs / "truthsets" / name / "samples.tsv",
@@ -151,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         result = score_set(args, name, exon12_start, wall)
         write_json(args.results / f"{name}.json", result)
         print(report.set_tables(result))
+    if not args.no_speed:
+        print(report.speed_table(run_speed(args)))
     if not args.no_peer_cases:
         cases = run_peer_cases(args)
         write_json(args.results / "peer_cases.json", cases)
