@@ -243,10 +243,16 @@ def templated_length(variant: Variant, fetch) -> int:
 
 
 def is_tandem_duplication(variant: Variant, fetch, min_copy: int) -> bool:
-    """An ITD: at least half of the inserted bases (and at least min_copy) form one stretch found in
-    the reference next to the insertion. Complex ITDs carry their copy anywhere in the inserted
-    bases (copy + extra bases, partial copies); a non-templated insertion has no long stretch."""
+    """An ITD: at least half of the inserted bases copy the neighbouring reference, either
+    - as the start of the insertion, copying the bases right after it (the left-normalised form of
+      a plain tandem duplication, with any extra bases at its end: short ITDs such as 3 bp copied +
+      3 extra), or
+    - as one stretch of at least min_copy bases found next to the insertion (complex ITDs with the
+      copy anywhere inside the inserted bases).
+    A non-templated insertion has neither."""
     inserted = variant.inserted
+    if 2 * templated_length(variant, fetch) >= len(inserted):
+        return True
     around = fetch(variant.chrom, max(1, variant.pos - len(inserted) - 20), variant.pos + len(inserted) + 20)
     return _longest_stretch_in(inserted, around) >= max(min_copy, (len(inserted) + 1) // 2)
 

@@ -280,6 +280,8 @@ def test_evidence_the_aligner_misplaced_joins_the_true_itd(tmp_path):
         (GENOME.fetch("chr13", DUP_LAST + 1, DUP_LAST + 15) + "GACTTAGCA", True),
         # 9 bases with no long stretch from the neighbourhood: an insertion, not a duplication.
         ("GACTTAGCA", False),
+        # A 6-bp ITD: 3 bases copying the 3 after the insertion point, then 3 extra bases.
+        (GENOME.fetch("chr13", DUP_LAST + 1, DUP_LAST + 3) + "GGC", True),
     ],
 )
 def test_an_itd_is_an_insertion_mostly_copied_from_next_door(inserted, is_itd):
