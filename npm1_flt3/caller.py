@@ -61,8 +61,10 @@ class CallerSettings:
     min_vaf: float = 0.003
     min_vaf_tkd: float = 0.01
     min_depth: int = 100
+    # Bases a read needs on both sides of a junction, both to count towards the depth and to count
+    # as an indel's alt read: one rule for numerator and denominator keeps the VAF unbiased (with
+    # 5 bases for alt reads, NPM1 at 50% read 0.55).
     anchor: int = 15
-    min_indel_flank: int = 5
     min_itd_length: int = 6
     report_min_alt_reads: int = 2  # weaker candidates are not written at all
     max_sibling_share: float = 0.25  # see merge_error_siblings
@@ -185,7 +187,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         scan.add_blocks(aligned_blocks(read, offset))
         scan.span_first.append(read.reference_start + offset + 1)
         scan.span_last.append(read.reference_end + offset)
-        found = cigar_indels(read, offset, region.chrom, fetch, settings.min_indel_flank)
+        found = cigar_indels(read, offset, region.chrom, fetch, settings.anchor)
         if region.kind == "flt3_itd":
             found += clip_itd(read, offset, clip_window, fetch, settings.clip)
         for variant in found:
