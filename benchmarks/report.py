@@ -16,6 +16,14 @@ from benchmarks.score import OUR_TOOL
 DISCUSSION = Path(__file__).with_name("discussion.md")
 
 
+def write_json(path: Path, data: dict) -> None:
+    """Benchmark JSON, written beside the target and renamed: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    tmp.replace(path)
+
+
 def _bin_order(name: str) -> tuple:
     """NPM1 by falling VAF, other NPM1 exons, ITD by length, by VAF, by both, then TKD."""
     numbers = [float(x) for x in re.findall(r"\d+\.?\d*", name.split(" ", 1)[-1])]  # not the "1" of NPM1

@@ -138,13 +138,6 @@ def run_peer_cases(args: argparse.Namespace) -> dict:
     return {"workflow_wall_s": round(wall, 1), "cases": peer_cases.compare(peer_dir, workdir)}
 
 
-def write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    tmp.replace(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
@@ -163,13 +156,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_peers:
             run_peers(args, name)
         result = score_set(args, name, exon12_start, wall)
-        write_json(args.results / f"{name}.json", result)
+        report.write_json(args.results / f"{name}.json", result)
         print(report.set_tables(result))
     if not args.no_speed:
         print(report.speed_table(run_speed(args)))
     if not args.no_peer_cases:
         cases = run_peer_cases(args)
-        write_json(args.results / "peer_cases.json", cases)
+        report.write_json(args.results / "peer_cases.json", cases)
         print(report.peer_case_table(cases))
     report.write_results_md(args.results, REPO / "benchmarks/RESULTS.md", sets,
                             total_minutes=(time.monotonic() - started) / 60)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pysam
 
-from benchmarks import peers
+from benchmarks import peers, report
 from npm1_flt3.caller import read_hotspot_table
 from npm1_flt3.reference import GenomeReference, place_contig
 from npm1_flt3.simulate import Planted, Region, derived_seed, haplotypes
@@ -388,18 +388,11 @@ def run(args: argparse.Namespace) -> dict:
     }
 
 
-def write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    tmp.replace(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.runs, args.out = args.runs.resolve(), args.out.resolve()
     data = run(args)
-    write_json(args.out, data)
+    report.write_json(args.out, data)
     from benchmarks.report import speed_table  # report imports score; keep this module light
     print(speed_table(data))
     print(f"speed: wrote {args.out} in {data['total_s']} s", file=sys.stderr)

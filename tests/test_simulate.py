@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import hashlib
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from npm1_flt3 import simulate
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.variants import Variant, left_normalise
 
+from fastq_helpers import count_containing, fastq_names_and_seqs, sample_reads
 from conftest import EXONS, REFERENCE
 
 SAMPLES = [f"S0{i}" for i in range(1, 10)]
@@ -48,28 +48,6 @@ def reference():
 def read_tsv(path: Path) -> list[dict[str, str]]:
     with path.open() as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
-
-
-def fastq_names_and_seqs(path: Path) -> tuple[list[str], list[str]]:
-    with gzip.open(path, "rt") as handle:
-        lines = handle.read().splitlines()
-    return lines[0::4], lines[1::4]
-
-
-def sample_reads(demo: Path, sample: str) -> list[str]:
-    seqs = []
-    for path in sorted((demo / "fastq").glob(f"{sample}_*.fastq.gz")):
-        seqs += fastq_names_and_seqs(path)[1]
-    return seqs
-
-
-def revcomp(seq: str) -> str:
-    return seq[::-1].translate(str.maketrans("ACGTN", "TGCAN"))
-
-
-def count_containing(reads: list[str], kmer: str) -> int:
-    both = (kmer, revcomp(kmer))
-    return sum(1 for read in reads if both[0] in read or both[1] in read)
 
 
 def md5_tree(folder: Path) -> dict[str, str]:

@@ -135,6 +135,6 @@ def test_results_md_includes_the_speed_table(tmp_path):
     out = tmp_path / "RESULTS.md"
     report.write_results_md(results, out, [], total_minutes=1.0)
     assert "### Speed and memory" not in out.read_text()
-    speed.write_json(results / "speed.json", _data())
+    report.write_json(results / "speed.json", _data())
     report.write_results_md(results, out, [], total_minutes=1.0)
     assert "### Speed and memory" in out.read_text()

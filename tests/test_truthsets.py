@@ -5,7 +5,6 @@ benchmarks themselves measure accuracy."""
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import json
 import re
@@ -19,6 +18,7 @@ from npm1_flt3.reference import GenomeReference
 from npm1_flt3.sheet import load_sheet
 from npm1_flt3.variants import Variant, left_normalise
 
+from fastq_helpers import count_containing, fastq_names_and_seqs, sample_reads
 from conftest import EXONS, REFERENCE, REPO
 
 SCALE = "0.05"
@@ -65,27 +65,6 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 def md5_tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def fastq(path: Path) -> tuple[list[str], list[str]]:
-    with gzip.open(path, "rt") as handle:
-        lines = handle.read().splitlines()
-    return lines[0::4], lines[1::4]
-
-
-def sample_reads(set_dir: Path, sample: str) -> list[str]:
-    seqs = []
-    for path in sorted((set_dir / "fastq").glob(f"{sample}_*.fastq.gz")):
-        seqs += fastq(path)[1]
-    return seqs
-
-
-def revcomp(seq: str) -> str:
-    return seq[::-1].translate(str.maketrans("ACGTN", "TGCAN"))
-
-
-def count_containing(reads: list[str], kmer: str) -> int:
-    return sum(1 for read in reads if kmer in read or revcomp(kmer) in read)
 
 
 def truth_by_sample(set_dir: Path) -> dict[str, list[dict[str, str]]]:
@@ -202,9 +181,9 @@ def test_read_names_are_neutral_and_mates_share_them(truthsets):
         seen: set[str] = set()
         for r1 in sorted((truthsets / name / "fastq").glob("*_R1.fastq.gz")):
             sample = r1.name.split("_L1_")[0]
-            names1, seqs1 = fastq(r1)
+            names1, seqs1 = fastq_names_and_seqs(r1)
             assert names1 and all(re.fullmatch(rf"@sim:{sample}:\d+", n) for n in names1), r1.name
-            names2, seqs2 = fastq(r1.with_name(r1.name.replace("_R1.", "_R2.")))
+            names2, seqs2 = fastq_names_and_seqs(r1.with_name(r1.name.replace("_R1.", "_R2.")))
             assert names2 == names1
             assert {len(s) for s in seqs1 + seqs2} == {READ_LENGTH[name]}
             assert not seen & set(names1)
