@@ -45,6 +45,16 @@ def run_workflow(workdir: Path, sheet: Path, *extra: str, check: bool = True, **
 
 
 @pytest.fixture(scope="session")
+def reference():
+    """The shared reference in GRCh38 coordinates."""
+    from npm1_flt3.reference import GenomeReference
+
+    genome = GenomeReference(REFERENCE)
+    yield genome
+    genome.close()
+
+
+@pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     outdir = tmp_path_factory.mktemp("demo") / "demo"
     subprocess.run(

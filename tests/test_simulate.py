@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
 import re
 from pathlib import Path
 
 import pytest
 
 from npm1_flt3 import simulate
-from npm1_flt3.reference import GenomeReference
 from npm1_flt3.variants import Variant, left_normalise
 
-from fastq_helpers import count_containing, fastq_names_and_seqs, sample_reads
+from sim_files import count_containing, md5_tree, read_tsv, fastq_names_and_seqs, sample_reads
 from conftest import EXONS, REFERENCE
 
 SAMPLES = [f"S0{i}" for i in range(1, 10)]
@@ -36,23 +33,6 @@ def demo(tmp_path_factory) -> Path:
     outdir = tmp_path_factory.mktemp("sim") / "demo"
     assert simulate_into(outdir) == 0
     return outdir
-
-
-@pytest.fixture(scope="module")
-def reference():
-    ref = GenomeReference(REFERENCE)
-    yield ref
-    ref.close()
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open() as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
-
-
-def md5_tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_same_seed_gives_byte_identical_files(demo, tmp_path):

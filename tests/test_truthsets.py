@@ -4,8 +4,6 @@ benchmarks themselves measure accuracy."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import re
 import subprocess
@@ -14,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from npm1_flt3.reference import GenomeReference
 from npm1_flt3.sheet import load_sheet
 from npm1_flt3.variants import Variant, left_normalise
 
-from fastq_helpers import count_containing, fastq_names_and_seqs, sample_reads
+from sim_files import count_containing, md5_tree, read_tsv, fastq_names_and_seqs, sample_reads
 from conftest import EXONS, REFERENCE, REPO
 
 SCALE = "0.05"
@@ -48,23 +45,6 @@ def truthsets(tmp_path_factory) -> Path:
     outdir = tmp_path_factory.mktemp("truthsets") / "sets"
     simulate(outdir)
     return outdir
-
-
-@pytest.fixture(scope="module")
-def reference():
-    ref = GenomeReference(REFERENCE)
-    yield ref
-    ref.close()
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open() as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
-
-
-def md5_tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def truth_by_sample(set_dir: Path) -> dict[str, list[dict[str, str]]]:

@@ -1,8 +1,10 @@
-"""Reading simulated FASTQ in tests: names, sequences, and counting reads that carry a k-mer."""
+"""Reading simulator output in tests: FASTQ names and sequences, k-mer counts, TSVs, file hashes."""
 
 from __future__ import annotations
 
+import csv
 import gzip
+import hashlib
 from pathlib import Path
 
 
@@ -28,3 +30,14 @@ def count_containing(reads: list[str], kmer: str) -> int:
     """Reads carrying kmer on either strand."""
     both = (kmer, revcomp(kmer))
     return sum(1 for read in reads if both[0] in read or both[1] in read)
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open() as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def md5_tree(folder: Path) -> dict[str, str]:
+    """Relative path -> md5 of every file below folder (same seed, same bytes)."""
+    return {str(p.relative_to(folder)): hashlib.md5(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
