@@ -46,6 +46,7 @@ from npm1_flt3.evidence import (
     read_key,
 )
 from npm1_flt3.haplotypes import EvidenceRead, reassign
+from npm1_flt3.junctions import count_junction_fragments, design_probes
 from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval, wilson_interval
@@ -305,6 +306,35 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
     return calls
 
 
+def recount_itds(bam, genome: GenomeReference, scan: RegionScan, calls: list[Call], read_filter: ReadFilter,
+                 settings: CallerSettings) -> None:
+    """Replace each ITD's read counts by junction k-mer fragment counts (npm1_flt3/junctions.py),
+    which do not depend on the ITD's length. A second pass over the region's reads, made only when there is
+    an ITD candidate, so that memory does not grow with depth."""
+    itds = [call for call in calls if call.vartype == "ITD"]
+    if not itds:
+        return
+    window_start = scan.region.window[0]
+    k = 2 * settings.anchor
+    designs = []
+    for call in itds:
+        others = [other.variant for other in itds if other is not call]
+        design = design_probes(window_start, scan.window_seq, call.variant, others, k)
+        if design is not None:
+            designs.append((call, design))
+    if not designs:
+        return
+    placement = genome.placement_of(scan.region.chrom, *scan.region.window)
+    reads = ((read.query_name, read.query_sequence)
+             for read in bam.fetch(placement.contig, scan.region.window[0] - placement.offset - 1,
+                                   scan.region.window[1] - placement.offset)
+             if read_filter.accepts(read))
+    counts = count_junction_fragments(reads, [design for _, design in designs])
+    for (call, _), count in zip(designs, counts):
+        if count.flanks_agree():
+            call.alt_reads, call.depth = count.mutant, max(count.depth, count.mutant)
+
+
 def snv_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
     calls = []
     for position, bases in scan.site_bases.items():
@@ -359,7 +389,10 @@ def call_sample(bam_path: Path, genome: GenomeReference, transcripts, settings: 
             sites = tkd_sites if region.kind == "flt3_tkd" else set()
             scan = scan_region(bam, genome, region, settings, read_filter, sites)
             scans.append(scan)
-            calls += indel_calls(scan, genome.fetch, settings)
+            region_calls = indel_calls(scan, genome.fetch, settings)
+            if region.kind == "flt3_itd":
+                recount_itds(bam, genome, scan, region_calls, read_filter, settings)
+            calls += region_calls
             calls += snv_calls(scan, genome.fetch, settings)
     for call in calls:
         apply_filters(call, settings)

@@ -83,9 +83,18 @@ def fastp_input(wildcards):
 
 
 def fastp_reads_args(wildcards, input):
-    if len(input.reads) == 2:
-        return f"--in1 {input.reads[0]} --in2 {input.reads[1]} --detect_adapter_for_pe"
-    return f"--in1 {input.reads[0]}"
+    if len(input.reads) == 1:
+        return f"--in1 {input.reads[0]}"
+    args = f"--in1 {input.reads[0]} --in2 {input.reads[1]}"
+    if not config["fastp"]["pe_overlap_trimming"]:
+        # fastp has no switch for its paired-end overlap analysis alone; an overlap longer than
+        # any read can never be found. Why it is off: see fastp.pe_overlap_trimming in config/README.md.
+        args += " --overlap_len_require 100000"
+    return args
+
+
+def fastp_adapters():
+    return config["fastp"]["adapters"] or str(Path(workflow.basedir) / "config" / "adapters.fa")
 
 
 def fastp_report_title(wildcards):

@@ -5,6 +5,7 @@
 rule fastp:
     input:
         reads=fastp_input,
+        adapters=fastp_adapters(),
     output:
         reads=temp("results/trimmed/{sample}/{unit}.fastq.gz"),
         json="results/qc/fastp/{sample}/{unit}.fastp.json",
@@ -25,5 +26,6 @@ rule fastp:
         "../envs/fastp.yaml"
     shell:
         "fastp {params.reads} --stdout --json {output.json} --html {output.html}"
-        " --report_title {params.title} --thread {threads} {params.extra} 2> {log}"
+        " --adapter_fasta {input.adapters} --report_title {params.title} --thread {threads} {params.extra}"
+        " 2> {log}"
         " | gzip -1 > {output.reads}"
