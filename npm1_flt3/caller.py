@@ -17,6 +17,9 @@ How a call is counted
   the reference after p, those are the junctions p|p+1 and p+m|p+m+1: every haplotype, wild-type
   or mutant, has each once. Unlike counting only reads that span the whole duplicated segment,
   this does not make longer ITDs look more frequent. VAF = alt / max(depth, alt).
+* FLT3-ITDs are then recounted by junction k-mers, per fragment (npm1_flt3/junctions.py): alt =
+  fragments containing a k-mer only the ITD has, depth = fragments containing the shared k-mers
+  just outside the duplicated segment; the read-based counts stay when the flanks disagree.
 * SNV depth: reads with a base of quality >= min_base_quality at the site.
 * ITD allelic ratio per clone: AR_i = VAF_i / (1 - sum of ITD VAFs) (fragment-analysis convention).
 * Every VAF has a 95% Wilson score interval (AFCI); every AR the interval its VAF's bounds give.
@@ -423,7 +426,7 @@ VCF_HEADER_LINES = [
     '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
     '##FILTER=<ID=Unanchored,Description="Under half as many reads cross the site with anchor bases on both sides as carry the allele (end of reads or amplicon)">',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (0/1 for every somatic call)">',
-    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele (for FLT3-ITDs, fragments: see README, How counts are made)">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',
     '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Alt allele fraction, AD alt / DP">',
     '##FORMAT=<ID=AFCI,Number=2,Type=Float,Description="95% Wilson score interval of AF (lower, upper)">',
