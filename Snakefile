@@ -11,6 +11,7 @@ configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 include: "rules/common.smk"
 include: "rules/reference.smk"
 include: "rules/trimming.smk"
+include: "rules/input_alignments.smk"
 include: "rules/alignment.smk"
 include: "rules/qc.smk"
 include: "rules/calling.smk"

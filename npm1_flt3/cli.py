@@ -16,6 +16,8 @@ from npm1_flt3 import __version__
 COMMANDS = {
     "validate-sheet": ("npm1_flt3.sheet", "check a sample sheet and list every problem"),
     "targets": ("npm1_flt3.hotspots", "write the hotspot BED for a reference"),
+    "alignment-targets": ("npm1_flt3.alignment_input",
+                          "check an input BAM/CRAM against the reference; write its target BED"),
     "call": ("npm1_flt3.caller", "call NPM1 / FLT3 variants in one sample's BAM"),
     "annotate": ("npm1_flt3.annotate", "add HGVS, exons and NPM1 types; write bgzipped VCF"),
     "cohort": ("npm1_flt3.cohort", "combine per-sample results into cohort tables"),

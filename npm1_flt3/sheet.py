@@ -25,6 +25,8 @@ from jsonschema import Draft202012Validator
 ASSAYS = ("amplicon", "capture", "exome")
 DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "samples.schema.yaml"
 FASTQ_COLUMNS = ("fq1", "fq2")
+READ_FILE_COLUMNS = ("fq1", "fq2", "bam")
+ALIGNMENT_SUFFIXES = (".bam", ".cram")
 # The workflow merges all units of a sample into one BAM and reports it once, so these describe
 # the sample, not the lane, and must agree across its rows.
 SAMPLE_COLUMNS = ("patient", "timepoint", "assay")
@@ -36,12 +38,13 @@ class Unit:
 
     sample: str
     unit: str
-    fq1: Path  # absolute
+    fq1: Path | None  # absolute; None when the unit is a BAM/CRAM
     fq2: Path | None  # absolute, None for single-end
     patient: str  # defaults to the sample name
     timepoint: str  # defaults to ""
     assay: str  # one of ASSAYS, defaults to the schema default (capture)
     line: int  # 1-based line in the sheet, for later messages
+    bam: Path | None = None  # absolute; a BAM or CRAM from an earlier run instead of FASTQ
 
     @property
     def paired(self) -> bool:
@@ -180,7 +183,8 @@ def _schema_problem(error, record: dict, line: int, problems: _Problems) -> None
         if record.get("fq2"):
             problems.add(line, "fq2", f"is set but fq1 is empty; {fix}")
         else:
-            problems.add(line, "fq1", f"is empty; every unit needs at least one FASTQ: {fix}")
+            problems.add(line, "fq1", f"is empty; every unit needs at least one FASTQ (or a BAM/CRAM "
+                                      f"in the bam column): {fix}")
         return
     if error.validator == "enum":
         default = error.schema.get("default")
@@ -196,11 +200,30 @@ def _schema_problem(error, record: dict, line: int, problems: _Problems) -> None
 def _check_record(record: dict, line: int, validator, columns: list[str], problems) -> bool:
     """Report every schema error of one row; True if there was none."""
     order = {column: index for index, column in enumerate(columns)}
-    errors = sorted(validator.iter_errors(record),
+    errors = sorted((error for error in validator.iter_errors(record) if not _bam_instead(error, record)),
                     key=lambda error: order.get(error.path[0] if error.path else "", -1))
     for error in errors:
         _schema_problem(error, record, line, problems)
     return not errors
+
+
+def _bam_instead(error, record: dict) -> bool:
+    """An empty fq1 is right on a row that gives a BAM/CRAM instead (fq2 is checked later)."""
+    return bool(record.get("bam")) and (error.path[0] if error.path else None) == "fq1" \
+        and error.validator == "minLength"
+
+
+def _check_alignment_rows(records: dict[int, dict], problems: _Problems) -> None:
+    for line, record in records.items():
+        if not record.get("bam"):
+            continue
+        given = [field for field in FASTQ_COLUMNS if record.get(field)]
+        if given:
+            problems.add(line, "bam", f"is set together with {' and '.join(given)}; give a unit's "
+                                      "reads either as FASTQ (fq1, fq2) or as BAM/CRAM (bam), not both")
+        if not record["bam"].lower().endswith(ALIGNMENT_SUFFIXES):
+            problems.add(line, "bam", f"{record['bam']!r} does not end in .bam or .cram; give a "
+                                      "BAM or CRAM file (FASTQ go in fq1 and fq2)")
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -221,7 +244,8 @@ def _check_fastq(path: Path, line: int, field: str, base: Path, problems: _Probl
         problems.add(line, field, f"file {path} does not exist; check the path (relative paths are "
                                   f"resolved against the sheet's folder, {base})")
     elif path.is_dir():
-        problems.add(line, field, f"{path} is a directory; give the path of a FASTQ file")
+        kind = "BAM or CRAM" if field == "bam" else "FASTQ"
+        problems.add(line, field, f"{path} is a directory; give the path of a {kind} file")
     elif not _is_readable(path):
         problems.add(line, field, f"file {path} is not readable; fix its permissions "
                                   "(e.g. chmod a+r) or point to a readable copy")
@@ -231,7 +255,7 @@ def _check_fastqs(records: dict[int, dict], base: Path, problems: _Problems) -> 
     """Every FASTQ exists, is readable and is used only once in the whole sheet."""
     seen: dict[str, tuple[int, str]] = {}
     for line, record in records.items():
-        for field in FASTQ_COLUMNS:
+        for field in READ_FILE_COLUMNS:
             if not record.get(field):
                 continue
             path = _resolve(record[field], base)
@@ -241,7 +265,8 @@ def _check_fastqs(records: dict[int, dict], base: Path, problems: _Problems) -> 
             if key in seen:
                 first_line, first_field = seen[key]
                 where = "this line" if first_line == line else f"line {first_line}"
-                problems.add(line, field, f"FASTQ {path} is already used on {where} (field "
+                kind = "BAM/CRAM" if field == "bam" else "FASTQ"
+                problems.add(line, field, f"{kind} {path} is already used on {where} (field "
                                           f"{first_field}); each FASTQ file belongs to exactly one "
                                           "unit and read, so fix the copied path")
             else:
@@ -256,8 +281,9 @@ def _to_unit(record: dict, line: int, base: Path, schema: dict) -> Unit:
     return Unit(
         sample=record["sample"],
         unit=record["unit"],
-        fq1=_resolve(record["fq1"], base),
+        fq1=_resolve(record["fq1"], base) if record["fq1"] else None,
         fq2=_resolve(record["fq2"], base) if record["fq2"] else None,
+        bam=_resolve(record["bam"], base) if record.get("bam") else None,
         patient=record.get("patient", record["sample"]),
         timepoint=record.get("timepoint", props["timepoint"].get("default", "")),
         assay=record.get("assay", props["assay"].get("default", "")),
@@ -288,6 +314,14 @@ def _check_unique_units(units: list[Unit], problems: _Problems) -> None:
 
 def _lines(units: list[Unit]) -> str:
     return ", ".join(str(unit.line) for unit in units)
+
+
+def _check_alignment_sample(sample: str, units: list[Unit], problems: _Problems) -> None:
+    # A BAM/CRAM is a whole sample's reads: merging it with other units would mix two runs.
+    if len(units) > 1 and any(unit.bam for unit in units):
+        problems.add(units[1].line, "sample",
+                     f"sample {sample!r} has a BAM/CRAM row and other rows (lines {_lines(units)}); a "
+                     "sample given as BAM/CRAM has exactly one row: rename one of the samples")
 
 
 def _check_pairing(sample: str, units: list[Unit], problems: _Problems) -> None:
@@ -358,11 +392,13 @@ def load_sheet(path: str | Path, schema_path: str | Path | None = None) -> list[
     rows = _read_rows(body, columns, Draft202012Validator(schema), schema, problems)
     base = Path(os.path.abspath(path)).parent
     records = {line: record for line, (record, _) in rows.items()}
+    _check_alignment_rows(records, problems)
     _check_fastqs(records, base, problems)
     # Cross-row checks only on rows that passed the schema, so one bad cell gives one message.
     units = [_to_unit(record, line, base, schema) for line, (record, ok) in rows.items() if ok]
     _check_unique_units(units, problems)
     for sample, group in units_by_sample(units).items():
+        _check_alignment_sample(sample, group, problems)
         _check_pairing(sample, group, problems)
         _check_sample_fields(sample, group, records, problems)
     problems.raise_if_any()

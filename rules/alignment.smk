@@ -4,7 +4,7 @@
 
 rule bwa_mem:
     input:
-        reads="results/trimmed/{sample}/{unit}.fastq.gz",
+        reads=aligner_reads,
         reference=REFERENCE,
         index=BWA_INDEX,
     output:

@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -79,7 +80,20 @@ def assay_of(sample):
 
 def fastp_input(wildcards):
     unit = unit_of(wildcards)
+    if unit.bam:
+        raise WorkflowError(f"sample {unit.sample} is a BAM/CRAM: it is not trimmed again")
     return [str(unit.fq1), str(unit.fq2)] if unit.paired else [str(unit.fq1)]
+
+
+def input_alignment(wildcards):
+    return str(unit_of(wildcards).bam)
+
+
+def aligner_reads(wildcards):
+    # Reads of a BAM/CRAM being realigned were trimmed in the run that made it.
+    if unit_of(wildcards).bam:
+        return f"results/realign/{wildcards.sample}/{wildcards.unit}.fastq.gz"
+    return f"results/trimmed/{wildcards.sample}/{wildcards.unit}.fastq.gz"
 
 
 def fastp_reads_args(wildcards, input):
@@ -114,8 +128,12 @@ def read_group(wildcards):
 
 
 def unit_bams(wildcards):
+    # A BAM/CRAM on a compatible reference is re-called from its target reads ("imported"); one
+    # that is realigned, and every FASTQ unit, goes through bwa_mem.
     return [
-        f"results/alignment/{wildcards.sample}/units/{u.unit}.bam"
+        f"results/alignment/{wildcards.sample}/imported/{u.unit}.bam"
+        if u.bam and not config["realign_alignments"]
+        else f"results/alignment/{wildcards.sample}/units/{u.unit}.bam"
         for u in UNITS_BY_SAMPLE[wildcards.sample]
     ]
 
@@ -143,7 +161,7 @@ def all_sample_files(pattern):
 
 def multiqc_inputs(wildcards):
     files = [
-        f"results/qc/fastp/{u.sample}/{u.unit}.fastp.json" for u in UNITS
+        f"results/qc/fastp/{u.sample}/{u.unit}.fastp.json" for u in UNITS if not u.bam
     ]
     for sample in SAMPLES:
         files += [

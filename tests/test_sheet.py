@@ -58,7 +58,7 @@ BAD_SHEETS = [
      "required column is missing (columns found: sample, unit, fq1); add a 'fq2' column"),
     ("unknown_column", rows(HEADER + "\tpatinet", A1), 1, "patinet",
      "unknown column 'patinet'; allowed columns are sample, unit, fq1, fq2, patient, timepoint, "
-     "assay; fix the spelling"),
+     "assay, bam; fix the spelling"),
     ("unnamed_column", rows(HEADER + "\t", A1), 1, "#8", "column 8 has no name"),
     ("duplicate_column", rows("sample\tunit\tfq1\tfq2\tunit", "A\tL1\tc.fq\t\tL2"), 1, "unit",
      "column appears twice (columns 2 and 5)"),
@@ -254,7 +254,7 @@ def test_schema_is_the_source_of_columns_and_assays():
     assert tuple(schema["properties"]["assay"]["enum"]) == ASSAYS
     assert schema["properties"]["assay"]["default"] == "capture"
     assert schema["required"] == ["sample", "unit", "fq1", "fq2"]
-    assert HEADER.split("\t") == list(schema["properties"])
+    assert HEADER.split("\t") + ["bam"] == list(schema["properties"])
 
 
 def test_custom_schema_path_is_used(tmp_path):
