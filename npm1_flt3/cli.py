@@ -21,6 +21,7 @@ COMMANDS = {
     "call": ("npm1_flt3.caller", "call NPM1 / FLT3 variants in one sample's BAM"),
     "annotate": ("npm1_flt3.annotate", "add HGVS, exons and NPM1 types; write bgzipped VCF"),
     "cohort": ("npm1_flt3.cohort", "combine per-sample results into cohort tables"),
+    "combine-batches": ("npm1_flt3.batches", "combine the cohort tables of several finished runs"),
     "simulate-demo": ("npm1_flt3.simulate", "simulate the demo cohort with ART"),
 }
 
