@@ -9,6 +9,12 @@ configfile: os.path.join(workflow.basedir, "config", "config.yaml")
 
 
 include: "rules/common.smk"
+
+# With --software-deployment-method apptainer every job runs in this image (envs/apptainer.def).
+if config["container"]:
+
+    container: config["container"]
+
 include: "rules/reference.smk"
 include: "rules/trimming.smk"
 include: "rules/input_alignments.smk"

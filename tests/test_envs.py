@@ -56,3 +56,11 @@ def test_every_rule_names_an_existing_env():
     for rule_file in (REPO / "rules").glob("*.smk"):
         for env in re.findall(r'"\.\./envs/([^"]+)"', rule_file.read_text()):
             assert (REPO / "envs" / env).exists(), f"{rule_file.name} names missing envs/{env}"
+
+
+def test_apptainer_image_installs_what_ci_installs():
+    """The image is built by the same install script as CI, so it cannot drift from the pins."""
+    definition = (REPO / "envs" / "apptainer.def").read_text()
+    post = definition.split("%post", 1)[1].split("%environment", 1)[0]
+    assert "bash scripts/install.sh" in post
+    assert "/opt/npm1-flt3/.venv/bin" in definition.split("%environment", 1)[1]
