@@ -107,6 +107,44 @@ def peer_case_table(cases: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def scale_table(data: dict) -> str:
+    """### Scale: dry run of a large sheet, cohort aggregation against cohort size (benchmarks/scale.py)."""
+    dag, cohort, met, targets = data["dag"], data["cohort"], data["targets_met"], data["targets"]
+
+    def verdict(value) -> str:
+        return "n/a" if value is None else ("yes" if value else "**no**")
+
+    jobs = "n/a" if dag["jobs"] is None else f"{dag['jobs']:,}"
+    lines = ["### Scale", "",
+             f"Dry run (`snakemake --dry-run --quiet`, real Snakefile, fresh `.snakemake`) of a "
+             f"{dag['samples']:,}-sample sheet ({dag['units']:,} lanes, {dag['fastq_files']:,} FASTQs): "
+             f"{jobs} jobs, {dag['wall_s']} s, peak {dag['max_rss_mb']} MB "
+             f"(target < {targets['max_dry_run_s']:g} s: {verdict(met['dry_run_under_30s'])}).", "",
+             "Cohort aggregation (`python -m npm1_flt3 cohort` with the rule's arguments) over synthetic "
+             "per-sample outputs; peak RSS also above the same command's baseline (`--help`: "
+             f"{cohort['baseline']['max_rss_mb']} MB). Median of {data['repeats']} runs.", "",
+             "| samples | wall s | peak MB | above baseline MB | tables written MB (cohort + variants) | "
+             "rule command chars (limit 131,072) |",
+             "|---|---|---|---|---|---|"]
+    for size in cohort["sizes"]:
+        shell = size["rule_shell_command"]
+        fits = "" if shell["accepted_by_bash_c"] else " **too long for bash -c**"
+        lines.append(f"| {size['samples']:,} | {size['wall_s']} | {size['max_rss_mb']} | "
+                     f"{size.get('rss_above_baseline_mb', 'n/a')} | {size['tables_mb']} "
+                     f"({size['cohort_table']['mb']} + {size['variants_table']['mb']}) | "
+                     f"{shell['chars']:,}{fits} |")
+    growth = cohort["growth"]
+    lines += ["", f"Targets: cohort of {met['cohort_samples']:,} in <= {targets['max_cohort_s']:g} s: "
+              f"{verdict(met['cohort_in_seconds'])} ({met['cohort_wall_s']} s); peak RSS growth "
+              f"{growth['from_samples'] or 0:,} -> {growth['to_samples'] or 0:,} samples "
+              f"{growth['rss_mb']} MB for {growth['tables_mb']} MB more table "
+              f"({growth['rss_per_table_mb']} MB per MB, within the table if <= "
+              f"{targets['max_rss_growth_per_table_mb']:g}): {verdict(met['cohort_memory_within_table'])}; "
+              f"the rule's command line fits at {met['cohort_samples']:,} samples: "
+              f"{verdict(met['rule_command_fits'])}."]
+    return "\n".join(lines) + "\n"
+
+
 def speed_table(data: dict) -> str:
     """### Speed and memory: per BAM, our caller and ScanITD (medians of the repeats) and the targets."""
     bams = sorted(data["bams"], key=lambda b: b["pairs"])
@@ -163,6 +201,9 @@ def write_results_md(results_dir: Path, out: Path, sets: list[str], total_minute
     speed = results_dir / "speed.json"
     if speed.exists():
         parts.append(speed_table(json.loads(speed.read_text())))
+    scale = results_dir / "scale.json"
+    if scale.exists():
+        parts.append(scale_table(json.loads(scale.read_text())))
     settings = _peer_settings(results_dir, sets)
     if settings:
         parts += ["### How the peers were run", "", *settings, ""]

@@ -40,6 +40,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-peers", action="store_true", help="score npm1-flt3 only")
     parser.add_argument("--no-peer-cases", action="store_true")
+    parser.add_argument("--no-scale", action="store_true",
+                        help="skip the scale benchmark (benchmarks/scale.py: 1,000-sample dry run, 10,000-sample cohort)")
     parser.add_argument("--no-speed", action="store_true",
                         help="skip the speed and memory benchmark (benchmarks/speed.py)")
     parser.add_argument("--report-only", action="store_true",
@@ -127,6 +129,16 @@ def run_speed(args: argparse.Namespace) -> dict:
     return json.loads(out.read_text())
 
 
+def run_scale(args: argparse.Namespace) -> dict:
+    """benchmarks/scale.py: dry run of a 1,000-sample sheet, cohort aggregation of 1,000 and 10,000
+    samples (inputs cached in runs/scale/cohort)."""
+    out = args.results / "scale.json"
+    subprocess.run([sys.executable, "-m", "benchmarks.scale", "--shared", str(args.shared),
+                    "--runs", str(args.runs), "--out", str(out)],
+                   check=True, cwd=REPO, stdout=subprocess.DEVNULL)  # its table is printed below
+    return json.loads(out.read_text())
+
+
 def run_peer_cases(args: argparse.Namespace) -> dict:
     peer_dir = args.shared / "peer-cases"
     reference = args.shared / "reference"
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report.set_tables(result))
     if not args.no_speed:
         print(report.speed_table(run_speed(args)))
+    if not args.no_scale:
+        print(report.scale_table(run_scale(args)))
     if not args.no_peer_cases:
         cases = run_peer_cases(args)
         report.write_json(args.results / "peer_cases.json", cases)

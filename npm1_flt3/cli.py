@@ -29,7 +29,9 @@ COMMANDS = {
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The full parser; only ``command``'s module is imported (all of them when None), so a
     command starts fast and does not depend on the others' imports."""
-    parser = argparse.ArgumentParser(prog="npm1-flt3", description=__doc__.splitlines()[0])
+    # @FILE reads arguments from FILE, one per line (the workflow passes thousands of paths so).
+    parser = argparse.ArgumentParser(prog="npm1-flt3", description=__doc__.splitlines()[0],
+                                     fromfile_prefix_chars="@")
     parser.add_argument("--version", action="version", version=f"npm1-flt3 {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, (module_name, help_text) in COMMANDS.items():

@@ -6,11 +6,17 @@
 Status rules: a gene is 'mutated' / 'present' when a PASS call exists (positive evidence wins even at
 low depth); otherwise 'wild-type' / 'absent' only if every hotspot of that role reached the minimum
 depth, and 'no-call' if not. Nothing is wild-type by default.
+
+Samples are read one at a time and both tables are written as they go, a few hundred rows at a
+time, so memory does not grow with the cohort (benchmarks/scale.py measures it on 10,000 samples):
+only the sheet's metadata and which hotspot table belongs to which sample are kept for the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +55,20 @@ INTEGER_COLUMNS = [
 STATUS_ROLES = {"npm1": ("mutated", "wild-type"), "flt3_itd": ("present", "absent"),
                 "flt3_tkd": ("present", "absent")}
 TKD_EXON = 20
+METADATA_COLUMNS = ("sample", "patient", "timepoint", "assay")  # what cohort.tsv takes from the sheet
+# Rows handed to pandas at a time when writing the tables and reading the sheet (memory only: the
+# results do not depend on them).
+WRITE_CHUNK_ROWS = 500
+SHEET_CHUNK_ROWS = 1000
 
 
 def read_variants(vcf_path: Path) -> list[dict]:
     """variants.tsv rows of one sample's annotated VCF."""
+    return read_sample_vcf(vcf_path)[1]
+
+
+def read_sample_vcf(vcf_path: Path) -> tuple[str, list[dict]]:
+    """The sample name of one sample's annotated VCF and its variants.tsv rows (one pass, closed)."""
     rows = []
     vcf = VCF(str(vcf_path))
     sample = vcf.samples[0]
@@ -73,7 +89,7 @@ def read_variants(vcf_path: Path) -> list[dict]:
             **_intervals(record),
         })
     vcf.close()
-    return rows
+    return sample, rows
 
 
 def explicit_alt(record) -> str:
@@ -185,31 +201,55 @@ def _qc_columns(hotspots) -> dict:
 
 def read_metadata(sheet: Path) -> dict[str, dict]:
     """patient, timepoint and assay per sample (first unit's row; the sheet check made them agree)."""
-    table = pd.read_csv(sheet, sep="\t", comment="#", dtype=str, keep_default_na=False)
+    # Only the columns used, a chunk of rows at a time, as plain lists: a whole 10,000-row sheet as
+    # pandas rows would take more memory than the cohort table written.
     metadata = {}
-    for _, row in table.iterrows():
-        metadata.setdefault(row["sample"], {
-            "patient": row.get("patient") or row["sample"],
-            "timepoint": row.get("timepoint", ""),
-            "assay": row.get("assay") or "capture",
-        })
+    with pd.read_csv(sheet, sep="\t", comment="#", dtype=str, keep_default_na=False,
+                     usecols=lambda column: column in METADATA_COLUMNS, chunksize=SHEET_CHUNK_ROWS) as chunks:
+        for table in chunks:
+            rows = len(table)
+            samples = table["sample"].tolist()
+            patients = table["patient"].tolist() if "patient" in table else [None] * rows
+            timepoints = table["timepoint"].tolist() if "timepoint" in table else [""] * rows
+            assays = table["assay"].tolist() if "assay" in table else [None] * rows
+            for sample, patient, timepoint, assay in zip(samples, patients, timepoints, assays):
+                if sample not in metadata:
+                    metadata[sample] = {"patient": patient or sample, "timepoint": timepoint,
+                                        "assay": assay or "capture"}
     return metadata
 
 
-def build_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    metadata = read_metadata(sheet)
-    hotspots_by_sample: dict[str, list[dict]] = {}
+def hotspot_tables_by_sample(hotspot_tables: list[Path]) -> dict[str, Path]:
+    """Which table holds which sample's hotspots, from the sample named on each table's first row
+    (only that row is read here; a later table of the same sample wins)."""
+    tables = {}
     for path in hotspot_tables:
-        rows = read_hotspot_table(path)
-        hotspots_by_sample[rows[0]["sample"]] = rows
-    all_variants, cohort_rows = [], []
+        with open(path) as handle:
+            first = next(csv.DictReader(handle, delimiter="\t"), None)
+        if first is None:
+            raise ValueError(f"hotspot table {path} has no rows; re-run the caller for its sample")
+        tables[first["sample"]] = path
+    return tables
+
+
+def iter_samples(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path
+                 ) -> Iterator[tuple[dict, list[dict]]]:
+    """(cohort.tsv row, variants.tsv rows) of one sample at a time, in the order of ``vcfs``."""
+    metadata = read_metadata(sheet)
+    tables = hotspot_tables_by_sample(hotspot_tables)
     for vcf in vcfs:
-        variants = read_variants(vcf)
-        sample = VCF(str(vcf)).samples[0]
-        all_variants += variants
+        sample, variants = read_sample_vcf(vcf)
         evidence = SampleEvidence(sample, metadata.get(sample, {"patient": sample, "timepoint": "", "assay": ""}),
-                                  variants, hotspots_by_sample[sample])
-        cohort_rows.append(summarise_sample(evidence))
+                                  variants, read_hotspot_table(tables[sample]))
+        yield summarise_sample(evidence), variants
+
+
+def build_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables in memory (for interactive use; the command writes them with write_tables)."""
+    all_variants, cohort_rows = [], []
+    for row, variants in iter_samples(vcfs, hotspot_tables, sheet):
+        cohort_rows.append(row)
+        all_variants += variants
     cohort = _with_integer_columns(pd.DataFrame(cohort_rows, columns=COHORT_COLUMNS))
     variants = _with_integer_columns(pd.DataFrame(all_variants, columns=VARIANT_COLUMNS))
     return cohort, variants
@@ -223,12 +263,74 @@ def _with_integer_columns(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _to_csv(table: pd.DataFrame, handle, header: bool) -> None:
+    # Empty cells mean 'not applicable' (e.g. no NPM1 type for a wild-type sample).
+    table.to_csv(handle, sep="\t", index=False, header=header, na_rep="", float_format="%.4f")
+
+
 def write_table(table: pd.DataFrame, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    # Empty cells mean 'not applicable' (e.g. no NPM1 type for a wild-type sample).
-    table.to_csv(tmp, sep="\t", index=False, na_rep="", float_format="%.4f")
+    _to_csv(table, tmp, header=True)
     tmp.replace(out)
+
+
+class TableWriter:
+    """Writes a table a chunk of rows at a time, beside its target (``.tmp``); ``commit`` renames
+    it into place, ``discard`` removes it: never half a table under the real name.
+
+    Each chunk goes through the same DataFrame and to_csv as a whole table would, so the bytes do
+    not depend on the chunk size: integer columns are Int64 either way, and a float column is
+    written with float_format whether its chunk also holds missing values or not."""
+
+    def __init__(self, out: Path, columns: list[str], chunk_rows: int = WRITE_CHUNK_ROWS):
+        self.out, self.columns, self.chunk_rows = out, columns, chunk_rows
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = out.with_name(out.name + ".tmp")
+        self._handle = open(self.tmp, "w", encoding="utf-8", newline="")
+        self._rows: list[dict] = []
+        self._header = True
+
+    def add(self, rows: list[dict]) -> None:
+        self._rows += rows
+        if len(self._rows) >= self.chunk_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows or self._header:  # an empty table is still its header line
+            _to_csv(_with_integer_columns(pd.DataFrame(self._rows, columns=self.columns)),
+                    self._handle, self._header)
+            self._rows, self._header = [], False
+
+    def commit(self) -> None:
+        self._flush()
+        self._handle.close()
+        self.tmp.replace(self.out)
+
+    def discard(self) -> None:
+        self._handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, cohort_out: Path,
+                 variants_out: Path) -> None:
+    """Both tables, streamed: one sample in memory at a time."""
+    variants = TableWriter(variants_out, VARIANT_COLUMNS)
+    try:
+        cohort = TableWriter(cohort_out, COHORT_COLUMNS)
+    except BaseException:
+        variants.discard()
+        raise
+    try:
+        for row, sample_variants in iter_samples(vcfs, hotspot_tables, sheet):
+            variants.add(sample_variants)
+            cohort.add([row])
+        variants.commit()
+        cohort.commit()
+    except BaseException:
+        variants.discard()
+        cohort.discard()
+        raise
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -240,7 +342,5 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cohort, variants = build_tables(args.vcfs, args.hotspots, args.sheet)
-    write_table(variants, args.variants)
-    write_table(cohort, args.cohort)
+    write_tables(args.vcfs, args.hotspots, args.sheet, args.cohort, args.variants)
     return 0

@@ -1,8 +1,31 @@
 # Cohort tables: one row per sample (cohort.tsv) and one row per variant (variants.tsv).
 
 
+rule cohort_file_list:
+    input:
+        vcfs=all_sample_files("results/calls/{sample}.vcf.gz"),
+        hotspots=all_sample_files("results/calls/{sample}.hotspots.tsv"),
+    output:
+        "results/cohort/cohort_inputs.args",
+    log:
+        "logs/npm1_flt3_cohort/file_list.log",
+    benchmark:
+        "logs/benchmarks/npm1_flt3_cohort/file_list.tsv"
+    threads: 1
+    resources:
+        mem_mb=100,
+        runtime=5,
+    localrule: True
+    run:
+        # An argument file (one argument per line, read by the CLI as @file): thousands of
+        # samples' paths do not fit on one command line.
+        lines = ["--vcfs", *input.vcfs, "--hotspots", *input.hotspots]
+        Path(output[0]).write_text("".join(f"{line}\n" for line in lines))
+
+
 rule npm1_flt3_cohort:
     input:
+        args="results/cohort/cohort_inputs.args",
         vcfs=all_sample_files("results/calls/{sample}.vcf.gz"),
         tbis=all_sample_files("results/calls/{sample}.vcf.gz.tbi"),
         hotspots=all_sample_files("results/calls/{sample}.hotspots.tsv"),
@@ -23,5 +46,5 @@ rule npm1_flt3_cohort:
     conda:
         "../envs/npm1_flt3.yaml"
     shell:
-        "python -m npm1_flt3 cohort --vcfs {input.vcfs} --hotspots {input.hotspots}"
+        "python -m npm1_flt3 cohort @{input.args}"
         " --sheet {input.sheet} --cohort {output.cohort} --variants {output.variants} 2> {log}"

@@ -15,8 +15,9 @@ rule multiqc_file_list:
         mem_mb=100,
         runtime=5,
     localrule: True
-    shell:
-        "printf '%s\\n' {input} > {output} 2> {log}"
+    run:
+        # Written from Python: at a few hundred samples the list no longer fits on a command line.
+        Path(output[0]).write_text("".join(f"{path}\n" for path in input))
 
 
 rule multiqc:

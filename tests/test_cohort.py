@@ -102,3 +102,37 @@ def test_a_symbolic_itd_record_reads_back_as_its_explicit_allele(tmp_path):
     [row] = read_variants(vcf)
     assert (row["pos"], row["ref"], row["alt"]) == (28034118, "G", "GATCATATTCATATTCTCTGAAATCAACGTA")
     assert (row["length"], row["vaf_ci_low"]) == (30, 0.21)
+
+
+def test_tables_written_in_chunks_are_the_bytes_of_the_whole_table(tmp_path):
+    # The command streams its tables a chunk of rows at a time; the bytes must not depend on where
+    # the chunks fall: a float column missing in one chunk, integers with gaps, text that needs quotes.
+    import pandas as pd
+
+    from npm1_flt3.cohort import VARIANT_COLUMNS, TableWriter, _with_integer_columns, write_table
+
+    rows = [{"sample": f"S{i}", "pos": 100 + i, "vaf": None if i < 3 else i / 7,
+             "exon": None if i % 2 else 14, "hgvs_p": 'p."odd"' if i == 4 else None,
+             "itd_ar_ci_high": None} for i in range(8)]
+    write_table(_with_integer_columns(pd.DataFrame(rows, columns=VARIANT_COLUMNS)), tmp_path / "whole.tsv")
+    expected = (tmp_path / "whole.tsv").read_bytes()
+    for chunk in (1, 3, 500):
+        writer = TableWriter(tmp_path / f"chunk{chunk}.tsv", VARIANT_COLUMNS, chunk_rows=chunk)
+        for row in rows:
+            writer.add([row])
+        writer.commit()
+        assert (tmp_path / f"chunk{chunk}.tsv").read_bytes() == expected
+    empty = TableWriter(tmp_path / "empty.tsv", VARIANT_COLUMNS)
+    empty.commit()
+    assert (tmp_path / "empty.tsv").read_text() == "\t".join(VARIANT_COLUMNS) + "\n"
+
+
+def test_a_failed_run_leaves_no_tables(tmp_path):
+    from npm1_flt3.cohort import write_tables
+
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text("sample\tunit\tfq1\tfq2\nS1\tL1\ta.fq.gz\t\n")
+    with pytest.raises(OSError):
+        write_tables([tmp_path / "missing.vcf.gz"], [tmp_path / "missing.hotspots.tsv"], sheet,
+                     tmp_path / "out" / "cohort.tsv", tmp_path / "out" / "variants.tsv")
+    assert list((tmp_path / "out").iterdir()) == []
