@@ -18,7 +18,7 @@ rule bwa_mem:
         "logs/benchmarks/bwa_mem/{sample}/{unit}.tsv"
     threads: 4
     resources:
-        mem_mb=8000,
+        mem_mb=memory_mb("bwa_mem", 8000),
         runtime=240,
     conda:
         "../envs/bwa.yaml"
@@ -42,7 +42,7 @@ rule samtools_merge_markdup:
         "logs/benchmarks/samtools_merge_markdup/{sample}.tsv"
     threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("samtools_merge_markdup", 2000),
         runtime=60,
     conda:
         "../envs/samtools.yaml"
@@ -65,7 +65,7 @@ rule samtools_index:
         "logs/benchmarks/samtools_index/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory_mb("samtools_index", 1000),
         runtime=30,
     conda:
         "../envs/samtools.yaml"

@@ -19,7 +19,7 @@ rule npm1_flt3_annotate:
         "logs/benchmarks/npm1_flt3_annotate/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory_mb("npm1_flt3_annotate", 1000),
         runtime=15,
     conda:
         "../envs/npm1_flt3.yaml"

@@ -22,7 +22,7 @@ rule npm1_flt3_call:
         "logs/benchmarks/npm1_flt3_call/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("npm1_flt3_call", 2000),
         runtime=30,
     conda:
         "../envs/npm1_flt3.yaml"

@@ -13,7 +13,7 @@ rule cohort_file_list:
         "logs/benchmarks/npm1_flt3_cohort/file_list.tsv"
     threads: 1
     resources:
-        mem_mb=100,
+        mem_mb=memory_mb("cohort_file_list", 100),
         runtime=5,
     localrule: True
     run:
@@ -40,7 +40,7 @@ rule npm1_flt3_cohort:
         "logs/benchmarks/npm1_flt3_cohort/cohort.tsv"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("npm1_flt3_cohort", 2000),
         runtime=30,
     localrule: True
     conda:

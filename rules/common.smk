@@ -76,6 +76,11 @@ def assay_of(sample):
     return UNITS_BY_SAMPLE[sample][0].assay
 
 
+# --- resources -----------------------------------------------------------------------------------
+
+from npm1_flt3.resources import memory_mb  # mem_mb that doubles only after an out-of-memory kill
+
+
 # --- input functions -----------------------------------------------------------------------------
 
 def fastp_input(wildcards):

@@ -18,7 +18,7 @@ rule import_alignment:
         "logs/benchmarks/import_alignment/{sample}/{unit}.tsv"
     threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("import_alignment", 2000),
         runtime=120,
     conda:
         "../envs/npm1_flt3.yaml"
@@ -45,7 +45,7 @@ rule alignment_to_reads:
         "logs/benchmarks/alignment_to_reads/{sample}/{unit}.tsv"
     threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("alignment_to_reads", 2000),
         runtime=240,
     conda:
         "../envs/samtools.yaml"

@@ -14,7 +14,7 @@ rule samtools_stats:
         "logs/benchmarks/samtools_stats/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory_mb("samtools_stats", 1000),
         runtime=30,
     conda:
         "../envs/samtools.yaml"
@@ -34,7 +34,7 @@ rule samtools_flagstat:
         "logs/benchmarks/samtools_flagstat/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory_mb("samtools_flagstat", 1000),
         runtime=30,
     conda:
         "../envs/samtools.yaml"
@@ -55,7 +55,7 @@ rule samtools_idxstats:
         "logs/benchmarks/samtools_idxstats/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory_mb("samtools_idxstats", 1000),
         runtime=30,
     conda:
         "../envs/samtools.yaml"
@@ -84,7 +84,7 @@ rule mosdepth_hotspots:
         "logs/benchmarks/mosdepth/{sample}.tsv"
     threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("mosdepth_hotspots", 2000),
         runtime=30,
     conda:
         "../envs/mosdepth.yaml"

@@ -13,7 +13,7 @@ rule reference_link:
         f"logs/benchmarks/reference/{REFERENCE_NAME}.link.tsv"
     threads: 1
     resources:
-        mem_mb=100,
+        mem_mb=memory_mb("reference_link", 100),
         runtime=5,
     localrule: True
     shell:
@@ -31,7 +31,7 @@ rule samtools_faidx:
         f"logs/benchmarks/reference/{REFERENCE_NAME}.faidx.tsv"
     threads: 1
     resources:
-        mem_mb=1000,
+        mem_mb=memory_mb("samtools_faidx", 1000),
         runtime=30,
     conda:
         "../envs/samtools.yaml"
@@ -50,7 +50,7 @@ rule bwa_index:
         f"logs/benchmarks/reference/{REFERENCE_NAME}.bwa_index.tsv"
     threads: 1
     resources:
-        mem_mb=8000,
+        mem_mb=memory_mb("bwa_index", 8000),
         runtime=180,
     conda:
         "../envs/bwa.yaml"
@@ -71,7 +71,7 @@ rule npm1_flt3_targets:
         f"logs/benchmarks/reference/{REFERENCE_NAME}.hotspots.tsv"
     threads: 1
     resources:
-        mem_mb=500,
+        mem_mb=memory_mb("npm1_flt3_targets", 500),
         runtime=5,
     localrule: True
     conda:

@@ -12,7 +12,7 @@ rule multiqc_file_list:
         "logs/benchmarks/multiqc/file_list.tsv"
     threads: 1
     resources:
-        mem_mb=100,
+        mem_mb=memory_mb("multiqc_file_list", 100),
         runtime=5,
     localrule: True
     run:
@@ -34,7 +34,7 @@ rule multiqc:
         "logs/benchmarks/multiqc/multiqc.tsv"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=memory_mb("multiqc", 4000),
         runtime=30,
     conda:
         "../envs/multiqc.yaml"

@@ -20,7 +20,7 @@ rule fastp:
         "logs/benchmarks/fastp/{sample}/{unit}.tsv"
     threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=memory_mb("fastp", 2000),
         runtime=60,
     conda:
         "../envs/fastp.yaml"
