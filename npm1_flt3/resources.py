@@ -11,6 +11,7 @@ for a bad input does not climb to a node's whole memory.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 SLURM_LOGS = Path(".snakemake") / "slurm_logs"  # relative to the working directory, as the plugin's
@@ -23,13 +24,18 @@ def job_log_folder(rule: str, wildcards, root: Path = SLURM_LOGS) -> Path:
     return root / f"rule_{rule}" / "_".join(map(str, wildcards)).replace("/", "_")
 
 
-def out_of_memory_kills(rule: str, wildcards, root: Path = SLURM_LOGS) -> int:
+def out_of_memory_kills(rule: str, wildcards, attempt: int, root: Path = SLURM_LOGS) -> int:
+    """Of this job's last ``attempt - 1`` SLURM logs (the earlier attempts of this run; older
+    failures kept from earlier runs do not count), how many show a kill for memory. The job's own
+    log is skipped: resources are evaluated inside the SLURM job too."""
     folder = job_log_folder(rule, wildcards, root)
-    if not folder.is_dir():
+    if attempt == 1 or not folder.is_dir():
         return 0
+    own = f"{os.environ.get('SLURM_JOB_ID')}.log"
+    logs = sorted((log for log in folder.glob("*.log") if log.name != own), key=lambda log: log.stat().st_mtime)
     return sum(
         any(marker in log.read_text(errors="replace").lower() for marker in OUT_OF_MEMORY_MARKERS)
-        for log in folder.glob("*.log")
+        for log in logs[-(attempt - 1):]
     )
 
 
@@ -38,8 +44,6 @@ def memory_mb(rule: str, base_mb: int, root: Path = SLURM_LOGS):
     attempt of this job that was killed for memory."""
 
     def mem_mb(wildcards, attempt):
-        if attempt == 1:
-            return base_mb
-        return base_mb * 2 ** out_of_memory_kills(rule, wildcards, root)
+        return base_mb * 2 ** out_of_memory_kills(rule, wildcards, attempt, root)
 
     return mem_mb

@@ -1,5 +1,7 @@
 """Retries get more memory only after an out-of-memory kill (npm1_flt3/resources.py)."""
 
+import os
+
 from npm1_flt3.resources import job_log_folder, memory_mb
 
 OOM_LOG = "slurmstepd: error: Detected 1 oom_kill event in StepId=42.batch. Some of the step tasks have been OOM Killed.\n"
@@ -22,6 +24,14 @@ def test_memory_doubles_after_each_out_of_memory_kill(tmp_path):
     assert mem_mb(["S01", "L1"], 2) == 16000
     fail(tmp_path, "bwa_mem", ["S01", "L1"], 102, OOM_LOG)
     assert mem_mb(["S01", "L1"], 3) == 32000
+
+
+def test_kills_from_earlier_runs_do_not_count(tmp_path):
+    # SLURM logs of failed jobs are kept for days: only the last attempt - 1 logs are this run's.
+    fail(tmp_path, "bwa_mem", ["S01", "L1"], 90, OOM_LOG)
+    os.utime(job_log_folder("bwa_mem", ["S01", "L1"], tmp_path) / "90.log", (1, 1))  # last week
+    fail(tmp_path, "bwa_mem", ["S01", "L1"], 101, OTHER_LOG)
+    assert memory_mb("bwa_mem", 8000, tmp_path)(["S01", "L1"], 2) == 8000
 
 
 def test_other_failures_retry_with_the_same_memory(tmp_path):
