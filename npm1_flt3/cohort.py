@@ -2,6 +2,13 @@
 
 * cohort.tsv: one row per sample, NPM1 / FLT3-ITD / FLT3-TKD status with the numbers behind it.
 * variants.tsv: one row per variant record (filtered candidates included, with the reason).
+* cohort_summary.tsv: counts per NPM1 type, ITD length, NPM1 x FLT3-ITD, ELN components
+  (npm1_flt3/summary.py).
+
+Each row also carries the sample's QC verdict with its reasons (npm1_flt3/qc.py) and, for each
+patient's first sample (its baseline: the diagnosis, in a cohort with follow-ups), the ELN 2017 /
+2022 NPM1/FLT3 components (npm1_flt3/eln.py). Follow-up samples get no ELN component: a
+remission sample's genotype says nothing about the patient's risk group.
 
 Status rules: a gene is 'mutated' / 'present' when a PASS call exists (positive evidence wins even at
 low depth); otherwise 'wild-type' / 'absent' only if every hotspot of that role reached the minimum
@@ -24,6 +31,10 @@ import pandas as pd
 from cyvcf2 import VCF
 
 from npm1_flt3.caller import read_hotspot_table
+from npm1_flt3.eln import eln_components
+from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, verdict
+from npm1_flt3.stats import allelic_ratio, wilson_interval
+from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
 
 VARIANT_COLUMNS = [
     "sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "exon", "exon_legacy",
@@ -43,19 +54,24 @@ COHORT_COLUMNS = [
     "flt3_tkd_depth", "flt3_tkd_hotspot_depth", "uncovered_hotspots", "qc_reasons",
     "npm1_vaf_ci_low", "npm1_vaf_ci_high", "flt3_itd_vaf_ci_low", "flt3_itd_vaf_ci_high",
     "flt3_itd_ar_ci_low", "flt3_itd_ar_ci_high", "flt3_tkd_vaf_ci_low", "flt3_tkd_vaf_ci_high",
+    # Clinical reading (issue 6): baseline or follow-up, ELN components, QC numbers.
+    "day", "role", "flt3_itd_total_ar", "flt3_itd_total_ar_ci_low", "flt3_itd_total_ar_ci_high",
+    "eln2017_npm1_flt3_component", "eln2022_npm1_flt3_component", "eln_note", "flt3_mutated",
+    "reads", "mapped_fraction", "duplicate_fraction",
 ]
 
 INTEGER_COLUMNS = [
     "pos", "length", "exon", "exon_legacy", "alt_reads", "depth", "npm1_alt_reads", "npm1_depth",
     "flt3_itd_count", "flt3_itd_length", "npm1_hotspot_depth", "flt3_itd_alt_reads", "flt3_itd_depth",
     "flt3_itd_hotspot_depth", "flt3_tkd_alt_reads", "flt3_tkd_depth", "flt3_tkd_hotspot_depth",
+    "day", "reads", "count", "denominator",
 ]
 
 # Which hotspot role decides which status, and the words for a found / not-found result.
 STATUS_ROLES = {"npm1": ("mutated", "wild-type"), "flt3_itd": ("present", "absent"),
                 "flt3_tkd": ("present", "absent")}
 TKD_EXON = 20
-METADATA_COLUMNS = ("sample", "patient", "timepoint", "assay")  # what cohort.tsv takes from the sheet
+METADATA_COLUMNS = ("sample", "patient", "timepoint", "assay", "day")  # what cohort.tsv takes from the sheet
 # Rows handed to pandas at a time when writing the tables and reading the sheet (memory only: the
 # results do not depend on them).
 WRITE_CHUNK_ROWS = 500
@@ -117,20 +133,23 @@ class SampleEvidence:
     metadata: dict
     variants: list[dict]
     hotspots: list[dict]
+    read_stats: ReadStats | None = None  # samtools stats of the final BAM (None: not given)
 
 
-def summarise_sample(evidence: SampleEvidence) -> dict:
+def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThresholds()) -> dict:
     """One cohort.tsv row."""
     passing = [v for v in evidence.variants if v["filter"] == "PASS"]
     npm1 = [v for v in passing if v["gene"] == "NPM1"]
     itds = [v for v in passing if v["gene"] == "FLT3" and v["type"] == "ITD"]
     tkds = [v for v in passing if v["gene"] == "FLT3" and v["type"] != "ITD" and v["exon"] == TKD_EXON]
     role_depth = {role: _role_depth(evidence.hotspots, role) for role in STATUS_ROLES}
-    row = {"sample": evidence.sample, **evidence.metadata}
+    row = {"sample": evidence.sample, "day": None, "role": "baseline", **evidence.metadata}
     row.update(_npm1_columns(npm1, role_depth["npm1"], evidence.hotspots))
     row.update(_itd_columns(itds, role_depth["flt3_itd"], evidence.hotspots))
     row.update(_tkd_columns(tkds, role_depth["flt3_tkd"], evidence.hotspots))
-    row.update(_qc_columns(evidence.hotspots))
+    row.update(_total_ar_columns(itds))
+    row.update(_clinical_columns(row))
+    row.update(_qc_columns(evidence, thresholds))
     return row
 
 
@@ -189,18 +208,52 @@ def _tkd_columns(tkds, hotspot_depth, hotspots) -> dict:
     }
 
 
-def _qc_columns(hotspots) -> dict:
-    """pass: every status hotspot covered; partial: some; fail: none."""
-    status_spots = [h for h in hotspots if h["role"] in STATUS_ROLES]
-    low = [h for h in status_spots if h["covered"] != "yes"]
-    verdict = "pass" if not low else ("fail" if len(low) == len(status_spots) else "partial")
-    reasons = [f"low depth at {h['hotspot']} ({h['min_depth']} < {h['required_depth']})" for h in low]
-    uncovered = [h["hotspot"] for h in hotspots if h["covered"] != "yes"]
-    return {"qc_status": verdict, "qc_reasons": "; ".join(reasons), "uncovered_hotspots": ",".join(uncovered)}
+def _total_ar_columns(itds) -> dict:
+    """AR of all ITD clones together (total mutant over wild type, as fragment analysis reads it),
+    its interval from the Wilson interval of the summed alt fragments over the deepest clone's depth."""
+    if not itds:
+        return {"flt3_itd_total_ar": None, "flt3_itd_total_ar_ci_low": None, "flt3_itd_total_ar_ci_high": None}
+    total_vaf = sum(v["vaf"] for v in itds)
+    low, high = wilson_interval(sum(v["alt_reads"] for v in itds), max(v["depth"] for v in itds))
+    return {"flt3_itd_total_ar": _rounded(allelic_ratio(total_vaf, 0.0)),
+            "flt3_itd_total_ar_ci_low": _rounded(allelic_ratio(low, 0.0) or 0.0),
+            "flt3_itd_total_ar_ci_high": _rounded(allelic_ratio(high, 0.0))}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _clinical_columns(row: dict) -> dict:
+    itd, tkd = row["flt3_itd_status"], row["flt3_tkd_status"]
+    # FLT3 inhibitors (midostaurin, gilteritinib) count ITD and TKD alike.
+    flt3 = "yes" if "present" in (itd, tkd) else ("no" if itd == tkd == "absent" else "no-call")
+    columns = {"flt3_mutated": flt3}
+    if row["role"] == "baseline":
+        columns.update(eln_components(row["npm1_status"], itd, row["flt3_itd_total_ar"],
+                                      (row["flt3_itd_total_ar_ci_low"], row["flt3_itd_total_ar_ci_high"])))
+    else:
+        columns.update({"eln2017_npm1_flt3_component": None, "eln2022_npm1_flt3_component": None,
+                        "eln_note": "follow-up sample: ELN components apply to the baseline sample"})
+    return columns
+
+
+def _qc_columns(evidence: SampleEvidence, thresholds: QcThresholds) -> dict:
+    """pass / warn / fail with every reason (npm1_flt3/qc.py), and the read numbers behind them."""
+    findings = qc_findings(evidence.hotspots, evidence.read_stats, evidence.metadata.get("assay", ""), thresholds)
+    uncovered = [h["hotspot"] for h in evidence.hotspots if h["covered"] != "yes"]
+    stats = evidence.read_stats
+    return {"qc_status": verdict(findings), "qc_reasons": "; ".join(f.reason for f in findings),
+            "uncovered_hotspots": ",".join(uncovered),
+            "reads": stats.reads if stats else None,
+            "mapped_fraction": round(stats.mapped_fraction, 4) if stats else None,
+            "duplicate_fraction": round(stats.duplicate_fraction, 4) if stats else None}
 
 
 def read_metadata(sheet: Path) -> dict[str, dict]:
-    """patient, timepoint and assay per sample (first unit's row; the sheet check made them agree)."""
+    """patient, timepoint, assay, day and role per sample (first unit's row; the sheet check made
+    them agree). role: 'baseline' for each patient's first sample (lowest day, else first in the
+    sheet), 'follow-up' for the others."""
     # Only the columns used, a chunk of rows at a time, as plain lists: a whole 10,000-row sheet as
     # pandas rows would take more memory than the cohort table written.
     metadata = {}
@@ -212,11 +265,26 @@ def read_metadata(sheet: Path) -> dict[str, dict]:
             patients = table["patient"].tolist() if "patient" in table else [None] * rows
             timepoints = table["timepoint"].tolist() if "timepoint" in table else [""] * rows
             assays = table["assay"].tolist() if "assay" in table else [None] * rows
-            for sample, patient, timepoint, assay in zip(samples, patients, timepoints, assays):
+            days = table["day"].tolist() if "day" in table else [""] * rows
+            for sample, patient, timepoint, assay, day in zip(samples, patients, timepoints, assays, days):
                 if sample not in metadata:
                     metadata[sample] = {"patient": patient or sample, "timepoint": timepoint,
-                                        "assay": assay or "capture"}
+                                        "assay": assay or "capture", "day": int(day) if day else None,
+                                        "role": "follow-up"}
+    for sample in baseline_samples(metadata):
+        metadata[sample]["role"] = "baseline"
     return metadata
+
+
+def baseline_samples(metadata: dict[str, dict]) -> list[str]:
+    """Each patient's first sample: lowest day, or first in the sheet when the patient has no days."""
+    first: dict[str, tuple[tuple[int, int], str]] = {}
+    for order, (sample, meta) in enumerate(metadata.items()):
+        key = (meta["day"] or 0, order)
+        patient = meta["patient"]
+        if patient not in first or key < first[patient][0]:
+            first[patient] = (key, sample)
+    return [sample for _, sample in first.values()]
 
 
 def hotspot_tables_by_sample(hotspot_tables: list[Path]) -> dict[str, Path]:
@@ -232,22 +300,40 @@ def hotspot_tables_by_sample(hotspot_tables: list[Path]) -> dict[str, Path]:
     return tables
 
 
-def iter_samples(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path
-                 ) -> Iterator[tuple[dict, list[dict]]]:
+STATS_SUFFIX = ".stats.txt"
+
+
+def stats_by_sample(stats_files: list[Path]) -> dict[str, Path]:
+    """samtools stats reports by sample, from their names (<sample>.stats.txt, as the workflow
+    writes them: the report itself does not name the sample)."""
+    by_sample = {}
+    for path in stats_files:
+        if not path.name.endswith(STATS_SUFFIX):
+            raise ValueError(f"{path}: samtools stats reports must be named <sample>{STATS_SUFFIX}")
+        by_sample[path.name.removesuffix(STATS_SUFFIX)] = path
+    return by_sample
+
+
+def iter_samples(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stats_files: list[Path] = (),
+                 thresholds: QcThresholds = QcThresholds()) -> Iterator[tuple[dict, list[dict]]]:
     """(cohort.tsv row, variants.tsv rows) of one sample at a time, in the order of ``vcfs``."""
     metadata = read_metadata(sheet)
     tables = hotspot_tables_by_sample(hotspot_tables)
+    stats = stats_by_sample(list(stats_files))
     for vcf in vcfs:
         sample, variants = read_sample_vcf(vcf)
-        evidence = SampleEvidence(sample, metadata.get(sample, {"patient": sample, "timepoint": "", "assay": ""}),
-                                  variants, read_hotspot_table(tables[sample]))
-        yield summarise_sample(evidence), variants
+        meta = metadata.get(sample, {"patient": sample, "timepoint": "", "assay": "", "day": None,
+                                     "role": "baseline"})
+        read_stats = read_samtools_stats(stats[sample]) if sample in stats else None
+        evidence = SampleEvidence(sample, meta, variants, read_hotspot_table(tables[sample]), read_stats)
+        yield summarise_sample(evidence, thresholds), variants
 
 
-def build_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stats_files: list[Path] = (),
+                 thresholds: QcThresholds = QcThresholds()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables in memory (for interactive use; the command writes them with write_tables)."""
     all_variants, cohort_rows = [], []
-    for row, variants in iter_samples(vcfs, hotspot_tables, sheet):
+    for row, variants in iter_samples(vcfs, hotspot_tables, sheet, stats_files, thresholds):
         cohort_rows.append(row)
         all_variants += variants
     cohort = _with_integer_columns(pd.DataFrame(cohort_rows, columns=COHORT_COLUMNS))
@@ -312,25 +398,39 @@ class TableWriter:
         self.tmp.unlink(missing_ok=True)
 
 
-def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, cohort_out: Path,
-                 variants_out: Path) -> None:
-    """Both tables, streamed: one sample in memory at a time."""
-    variants = TableWriter(variants_out, VARIANT_COLUMNS)
+@dataclass(frozen=True)
+class CohortOutputs:
+    cohort: Path
+    variants: Path
+    summary: Path | None = None
+
+
+def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, outputs: CohortOutputs,
+                 stats_files: list[Path] = (), thresholds: QcThresholds = QcThresholds()) -> None:
+    """All tables, streamed: one sample in memory at a time; none is left half-written."""
+    writers: list[TableWriter] = []
     try:
-        cohort = TableWriter(cohort_out, COHORT_COLUMNS)
-    except BaseException:
-        variants.discard()
-        raise
-    try:
-        for row, sample_variants in iter_samples(vcfs, hotspot_tables, sheet):
+        variants = _open(writers, outputs.variants, VARIANT_COLUMNS)
+        cohort = _open(writers, outputs.cohort, COHORT_COLUMNS)
+        summary = CohortSummary()
+        for row, sample_variants in iter_samples(vcfs, hotspot_tables, sheet, stats_files, thresholds):
             variants.add(sample_variants)
             cohort.add([row])
-        variants.commit()
-        cohort.commit()
+            summary.add(row, sample_variants)
+        if outputs.summary is not None:
+            _open(writers, outputs.summary, SUMMARY_COLUMNS).add(summary.rows())
+        for writer in writers:
+            writer.commit()
     except BaseException:
-        variants.discard()
-        cohort.discard()
+        for writer in writers:
+            writer.discard()
         raise
+
+
+def _open(writers: list[TableWriter], out: Path, columns: list[str]) -> TableWriter:
+    writer = TableWriter(out, columns)
+    writers.append(writer)
+    return writer
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -339,8 +439,17 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sheet", required=True, type=Path, help="sample sheet (patient, timepoint, assay)")
     parser.add_argument("--cohort", required=True, type=Path, help="cohort.tsv to write")
     parser.add_argument("--variants", required=True, type=Path, help="variants.tsv to write")
+    parser.add_argument("--summary", type=Path, help="cohort_summary.tsv to write")
+    parser.add_argument("--stats", nargs="*", default=[], type=Path,
+                        help="samtools stats of the final BAMs, named <sample>.stats.txt (QC verdict)")
+    defaults = QcThresholds()
+    parser.add_argument("--qc-min-reads", type=int, default=defaults.min_reads)
+    parser.add_argument("--qc-min-mapped-fraction", type=float, default=defaults.min_mapped_fraction)
+    parser.add_argument("--qc-max-duplicate-fraction", type=float, default=defaults.max_duplicate_fraction)
 
 
 def run(args: argparse.Namespace) -> int:
-    write_tables(args.vcfs, args.hotspots, args.sheet, args.cohort, args.variants)
+    thresholds = QcThresholds(args.qc_min_reads, args.qc_min_mapped_fraction, args.qc_max_duplicate_fraction)
+    outputs = CohortOutputs(args.cohort, args.variants, args.summary)
+    write_tables(args.vcfs, args.hotspots, args.sheet, outputs, args.stats, thresholds)
     return 0

@@ -29,7 +29,7 @@ READ_FILE_COLUMNS = ("fq1", "fq2", "bam")
 ALIGNMENT_SUFFIXES = (".bam", ".cram")
 # The workflow merges all units of a sample into one BAM and reports it once, so these describe
 # the sample, not the lane, and must agree across its rows.
-SAMPLE_COLUMNS = ("patient", "timepoint", "assay")
+SAMPLE_COLUMNS = ("patient", "timepoint", "assay", "day")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Unit:
     assay: str  # one of ASSAYS, defaults to the schema default (capture)
     line: int  # 1-based line in the sheet, for later messages
     bam: Path | None = None  # absolute; a BAM or CRAM from an earlier run instead of FASTQ
+    day: int | None = None  # day of the sample within its patient's follow-up (column day)
 
     @property
     def paired(self) -> bool:
@@ -191,7 +192,8 @@ def _schema_problem(error, record: dict, line: int, problems: _Problems) -> None
         what = (f"{value!r} is not an allowed {field}; use one of {', '.join(error.validator_value)}"
                 + (f", or leave it empty for {default}" if default else ""))
     elif error.validator in ("pattern", "minLength"):
-        what = "is empty" if value == "" else f"{value!r} is not a safe name"
+        problem = error.schema.get("x-what", "is not a safe name")
+        what = "is empty" if value == "" else f"{value!r} {problem}"
     else:
         what = error.message
     problems.add(line, field, f"{what}; {fix}" if fix else what)
@@ -288,6 +290,7 @@ def _to_unit(record: dict, line: int, base: Path, schema: dict) -> Unit:
         timepoint=record.get("timepoint", props["timepoint"].get("default", "")),
         assay=record.get("assay", props["assay"].get("default", "")),
         line=line,
+        day=int(record["day"]) if record.get("day") else None,
     )
 
 
@@ -297,6 +300,37 @@ def units_by_sample(units) -> dict[str, list[Unit]]:
     for unit in units:
         groups.setdefault(unit.sample, []).append(unit)
     return groups
+
+
+def samples_by_patient(units) -> dict[str, list[Unit]]:
+    """The first unit of each sample, grouped by patient, patients in order of first appearance."""
+    groups: dict[str, list[Unit]] = {}
+    for sample_units in units_by_sample(units).values():
+        groups.setdefault(sample_units[0].patient, []).append(sample_units[0])
+    return groups
+
+
+def _check_follow_up(patient: str, samples: list[Unit], problems: _Problems) -> None:
+    # A patient's samples are the points of an MRD trajectory: each needs its own time point, and
+    # days must order all of them or none (a half-dated series has no time axis).
+    if len(samples) < 2:
+        return
+    seen: dict[str, Unit] = {}
+    for unit in samples:
+        if unit.timepoint in seen:
+            first = seen[unit.timepoint]
+            problems.add(unit.line, "timepoint",
+                         f"patient {patient!r} has two samples at timepoint {unit.timepoint!r} "
+                         f"({first.sample} on line {first.line}, {unit.sample} here); give each "
+                         "sample of a patient its own timepoint (e.g. diagnosis, remission, relapse)")
+        else:
+            seen[unit.timepoint] = unit
+    dated = [unit for unit in samples if unit.day is not None]
+    if dated and len(dated) < len(samples):
+        undated = next(unit for unit in samples if unit.day is None)
+        problems.add(undated.line, "day",
+                     f"patient {patient!r} has a day on line {dated[0].line} but none here "
+                     f"(sample {undated.sample}); give a day for all of the patient's samples or for none")
 
 
 def _check_unique_units(units: list[Unit], problems: _Problems) -> None:
@@ -401,6 +435,8 @@ def load_sheet(path: str | Path, schema_path: str | Path | None = None) -> list[
         _check_alignment_sample(sample, group, problems)
         _check_pairing(sample, group, problems)
         _check_sample_fields(sample, group, records, problems)
+    for patient, samples in samples_by_patient(units).items():
+        _check_follow_up(patient, samples, problems)
     problems.raise_if_any()
     return units
 

@@ -37,7 +37,7 @@ def test_nothing_found_at_good_depth_is_wild_type():
 def test_nothing_found_at_low_depth_is_no_call():
     row = summary([], low=("NPM1_exon12", "FLT3_exon15"))
     assert (row["npm1_status"], row["flt3_itd_status"], row["flt3_tkd_status"]) == ("no-call", "no-call", "absent")
-    assert row["qc_status"] == "partial"
+    assert row["qc_status"] == "warn"
     assert "low depth at FLT3_exon15 (20 < 100)" in row["qc_reasons"]
 
 
@@ -128,11 +128,12 @@ def test_tables_written_in_chunks_are_the_bytes_of_the_whole_table(tmp_path):
 
 
 def test_a_failed_run_leaves_no_tables(tmp_path):
-    from npm1_flt3.cohort import write_tables
+    from npm1_flt3.cohort import CohortOutputs, write_tables
 
     sheet = tmp_path / "samples.tsv"
     sheet.write_text("sample\tunit\tfq1\tfq2\nS1\tL1\ta.fq.gz\t\n")
     with pytest.raises(OSError):
         write_tables([tmp_path / "missing.vcf.gz"], [tmp_path / "missing.hotspots.tsv"], sheet,
-                     tmp_path / "out" / "cohort.tsv", tmp_path / "out" / "variants.tsv")
+                     CohortOutputs(tmp_path / "out" / "cohort.tsv", tmp_path / "out" / "variants.tsv",
+                                   tmp_path / "out" / "cohort_summary.tsv"))
     assert list((tmp_path / "out").iterdir()) == []

@@ -58,7 +58,7 @@ BAD_SHEETS = [
      "required column is missing (columns found: sample, unit, fq1); add a 'fq2' column"),
     ("unknown_column", rows(HEADER + "\tpatinet", A1), 1, "patinet",
      "unknown column 'patinet'; allowed columns are sample, unit, fq1, fq2, patient, timepoint, "
-     "assay, bam; fix the spelling"),
+     "assay, bam, day; fix the spelling"),
     ("unnamed_column", rows(HEADER + "\t", A1), 1, "#8", "column 8 has no name"),
     ("duplicate_column", rows("sample\tunit\tfq1\tfq2\tunit", "A\tL1\tc.fq\t\tL2"), 1, "unit",
      "column appears twice (columns 2 and 5)"),
@@ -110,6 +110,14 @@ BAD_SHEETS = [
      "sample must have the same timepoint"),
     ("assay_disagrees", rows(HEADER, A1, "A\tL2\ta_L2_R1.fq\ta_L2_R2.fq\tP1\tdx\tamplicon"), 3,
      "assay", "sample 'A' has assay 'amplicon' here but 'capture' on line 2"),
+    ("two_samples_at_one_timepoint", rows(HEADER, A1, "B\tL1\tb_R1.fq\tb_R2.fq\tP1\tdx"), 3, "timepoint",
+     "patient 'P1' has two samples at timepoint 'dx' (A on line 2, B here); give each sample of a "
+     "patient its own timepoint"),
+    ("day_not_a_number", rows(HEADER + "\tday", A1 + "\t2 weeks"), 2, "day",
+     "'2 weeks' is not a whole number of days; give a whole number of days (e.g. 0, 35, 180)"),
+    ("day_for_some_samples_only", rows(HEADER + "\tday", A1 + "\t0", "B\tL1\tb_R1.fq\tb_R2.fq\tP1\tremission"),
+     3, "day", "patient 'P1' has a day on line 2 but none here (sample B); give a day for all of the "
+     "patient's samples or for none"),
     ("header_only", rows("# nothing yet", HEADER), 2, None,
      "the sheet has a header but no rows; add one row per sequencing unit"),
     ("comma_separated", rows("sample,unit,fq1,fq2", "A,L1,a_L1_R1.fq,a_L1_R2.fq"), 1, None,
@@ -254,7 +262,7 @@ def test_schema_is_the_source_of_columns_and_assays():
     assert tuple(schema["properties"]["assay"]["enum"]) == ASSAYS
     assert schema["properties"]["assay"]["default"] == "capture"
     assert schema["required"] == ["sample", "unit", "fq1", "fq2"]
-    assert HEADER.split("\t") + ["bam"] == list(schema["properties"])
+    assert HEADER.split("\t") + ["bam", "day"] == list(schema["properties"])
 
 
 def test_custom_schema_path_is_used(tmp_path):

@@ -1,0 +1,105 @@
+"""The QC verdict of one sample: pass, warn or fail, with every reason spelled out.
+
+What is checked (thresholds in config ``qc``, the hotspot depth in ``caller.min_depth``):
+
+* few reads: fewer reads in the final BAM than ``min_reads`` -> fail. So few reads make every
+  number of the sample a guess, even where a hotspot happens to reach the depth.
+* no status hotspot covered -> fail; some not covered -> warn. (The gene statuses already say
+  'no-call' there; the verdict says why the sample needs a look.)
+* low mapping rate: under ``min_mapped_fraction`` of the reads aligned -> warn (wrong reference,
+  contamination, or a panel with many targets outside the reference's genes).
+* high duplication: over ``max_duplicate_fraction`` of the reads marked duplicate -> warn (a
+  library of few molecules: depth overstates what was sampled). Not applied to amplicon data,
+  whose reads all start at the same places and are never marked.
+
+The read numbers come from ``samtools stats`` of the final BAM (its SN section).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+STATUS_ROLES = ("npm1", "flt3_itd", "flt3_tkd")  # hotspot roles that decide a gene status
+VERDICT_ORDER = ("pass", "warn", "fail")
+
+
+@dataclass(frozen=True)
+class QcThresholds:
+    min_reads: int = 2000
+    min_mapped_fraction: float = 0.90
+    max_duplicate_fraction: float = 0.50
+
+
+@dataclass(frozen=True)
+class ReadStats:
+    reads: int  # primary reads (samtools stats 'raw total sequences')
+    mapped: int
+    duplicates: int
+
+    @property
+    def mapped_fraction(self) -> float:
+        return self.mapped / self.reads if self.reads else 0.0
+
+    @property
+    def duplicate_fraction(self) -> float:
+        return self.duplicates / self.reads if self.reads else 0.0
+
+
+SN_FIELDS = {"raw total sequences": "reads", "reads mapped": "mapped", "reads duplicated": "duplicates"}
+
+
+def read_samtools_stats(path: Path) -> ReadStats:
+    """The read counts of a samtools stats report (lines 'SN<TAB>name:<TAB>value')."""
+    values: dict[str, int] = {}
+    with open(path) as handle:
+        for line in handle:
+            if line.startswith("SN\t"):
+                name, value = line.split("\t")[1:3]
+                field = SN_FIELDS.get(name.rstrip(":"))
+                if field:
+                    values[field] = int(value)
+    missing = [name for name, field in SN_FIELDS.items() if field not in values]
+    if missing:
+        raise ValueError(f"{path}: not a samtools stats report (no SN line for {', '.join(missing)}); "
+                         "re-run samtools stats for this sample")
+    return ReadStats(**values)
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # warn | fail
+    reason: str
+
+
+def qc_findings(hotspots: list[dict], stats: ReadStats | None, assay: str,
+                thresholds: QcThresholds) -> list[Finding]:
+    """Every QC problem of one sample, in a fixed order (reads, hotspots, mapping, duplicates)."""
+    findings = []
+    if stats is not None and stats.reads < thresholds.min_reads:
+        findings.append(Finding("fail", f"few reads ({stats.reads} < {thresholds.min_reads})"))
+    findings += _hotspot_findings(hotspots)
+    if stats is not None and stats.mapped_fraction < thresholds.min_mapped_fraction:
+        findings.append(Finding("warn", f"low mapping rate ({_percent(stats.mapped_fraction)} < "
+                                        f"{_percent(thresholds.min_mapped_fraction)})"))
+    if stats is not None and assay != "amplicon" and stats.duplicate_fraction > thresholds.max_duplicate_fraction:
+        findings.append(Finding("warn", f"high duplication ({_percent(stats.duplicate_fraction)} > "
+                                        f"{_percent(thresholds.max_duplicate_fraction)})"))
+    return findings
+
+
+def _hotspot_findings(hotspots: list[dict]) -> list[Finding]:
+    status_spots = [h for h in hotspots if h["role"] in STATUS_ROLES]
+    low = [h for h in status_spots if h["covered"] != "yes"]
+    level = "fail" if low and len(low) == len(status_spots) else "warn"
+    return [Finding(level, f"low depth at {h['hotspot']} ({h['min_depth']} < {h['required_depth']})")
+            for h in low]
+
+
+def _percent(fraction: float) -> str:
+    return f"{100 * fraction:.1f}%"
+
+
+def verdict(findings: list[Finding]) -> str:
+    """The worst level found; pass when nothing was."""
+    return max((f.level for f in findings), key=VERDICT_ORDER.index, default="pass")
