@@ -1,6 +1,6 @@
 # npm1-flt3: NPM1 and FLT3 (ITD, TKD) mutations from AML sequencing batches.
 # FASTQ -> fastp -> BWA-MEM -> samtools -> hotspot coverage -> caller -> annotation
-#       -> bgzipped VCF per sample -> cohort tables -> MultiQC.
+#       -> bgzipped VCF per sample -> cohort tables, MRD follow-up -> MultiQC.
 # All logic lives in rules/common.smk and the npm1_flt3 package; this file only wires them.
 
 import os
@@ -23,6 +23,7 @@ include: "rules/qc.smk"
 include: "rules/calling.smk"
 include: "rules/annotation.smk"
 include: "rules/cohort.smk"
+include: "rules/mrd.smk"
 include: "rules/report.smk"
 
 

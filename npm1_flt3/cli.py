@@ -21,6 +21,9 @@ COMMANDS = {
     "call": ("npm1_flt3.caller", "call NPM1 / FLT3 variants in one sample's BAM"),
     "annotate": ("npm1_flt3.annotate", "add HGVS, exons and NPM1 types; write bgzipped VCF"),
     "cohort": ("npm1_flt3.cohort", "combine per-sample results into cohort tables"),
+    "report": ("npm1_flt3.report", "write the NPM1/FLT3 section of the MultiQC report"),
+    "track": ("npm1_flt3.track", "measure a patient's baseline alleles in one sample (MRD)"),
+    "mrd": ("npm1_flt3.mrd", "MRD table and trajectory plots of every followed patient"),
     "combine-batches": ("npm1_flt3.batches", "combine the cohort tables of several finished runs"),
     "simulate-demo": ("npm1_flt3.simulate", "simulate the demo cohort with ART"),
 }

@@ -2,6 +2,7 @@
 
 * cohort.tsv: one row per sample, NPM1 / FLT3-ITD / FLT3-TKD status with the numbers behind it.
 * variants.tsv: one row per variant record (filtered candidates included, with the reason).
+* hotspots.tsv: every sample's hotspot depth table, one after the other (for the report).
 * cohort_summary.tsv: counts per NPM1 type, ITD length, NPM1 x FLT3-ITD, ELN components
   (npm1_flt3/summary.py).
 
@@ -30,8 +31,9 @@ from pathlib import Path
 import pandas as pd
 from cyvcf2 import VCF
 
-from npm1_flt3.caller import read_hotspot_table
+from npm1_flt3.caller import HOTSPOT_COLUMNS, read_hotspot_table
 from npm1_flt3.eln import eln_components
+from npm1_flt3.sheet import in_time_order
 from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, verdict
 from npm1_flt3.stats import allelic_ratio, wilson_interval
 from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
@@ -277,14 +279,11 @@ def read_metadata(sheet: Path) -> dict[str, dict]:
 
 
 def baseline_samples(metadata: dict[str, dict]) -> list[str]:
-    """Each patient's first sample: lowest day, or first in the sheet when the patient has no days."""
-    first: dict[str, tuple[tuple[int, int], str]] = {}
-    for order, (sample, meta) in enumerate(metadata.items()):
-        key = (meta["day"] or 0, order)
-        patient = meta["patient"]
-        if patient not in first or key < first[patient][0]:
-            first[patient] = (key, sample)
-    return [sample for _, sample in first.values()]
+    """Each patient's first sample in time order (npm1_flt3/sheet.py, in_time_order)."""
+    by_patient: dict[str, list[str]] = {}
+    for sample, meta in metadata.items():
+        by_patient.setdefault(meta["patient"], []).append(sample)
+    return [in_time_order(samples, lambda s: metadata[s]["day"])[0] for samples in by_patient.values()]
 
 
 def hotspot_tables_by_sample(hotspot_tables: list[Path]) -> dict[str, Path]:
@@ -315,8 +314,8 @@ def stats_by_sample(stats_files: list[Path]) -> dict[str, Path]:
 
 
 def iter_samples(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stats_files: list[Path] = (),
-                 thresholds: QcThresholds = QcThresholds()) -> Iterator[tuple[dict, list[dict]]]:
-    """(cohort.tsv row, variants.tsv rows) of one sample at a time, in the order of ``vcfs``."""
+                 thresholds: QcThresholds = QcThresholds()) -> Iterator[tuple[dict, list[dict], list[dict]]]:
+    """(cohort.tsv row, variants.tsv rows, hotspot rows) of one sample at a time, in the order of ``vcfs``."""
     metadata = read_metadata(sheet)
     tables = hotspot_tables_by_sample(hotspot_tables)
     stats = stats_by_sample(list(stats_files))
@@ -326,14 +325,14 @@ def iter_samples(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stat
                                      "role": "baseline"})
         read_stats = read_samtools_stats(stats[sample]) if sample in stats else None
         evidence = SampleEvidence(sample, meta, variants, read_hotspot_table(tables[sample]), read_stats)
-        yield summarise_sample(evidence, thresholds), variants
+        yield summarise_sample(evidence, thresholds), variants, evidence.hotspots
 
 
 def build_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stats_files: list[Path] = (),
                  thresholds: QcThresholds = QcThresholds()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables in memory (for interactive use; the command writes them with write_tables)."""
     all_variants, cohort_rows = [], []
-    for row, variants in iter_samples(vcfs, hotspot_tables, sheet, stats_files, thresholds):
+    for row, variants, _ in iter_samples(vcfs, hotspot_tables, sheet, stats_files, thresholds):
         cohort_rows.append(row)
         all_variants += variants
     cohort = _with_integer_columns(pd.DataFrame(cohort_rows, columns=COHORT_COLUMNS))
@@ -403,6 +402,7 @@ class CohortOutputs:
     cohort: Path
     variants: Path
     summary: Path | None = None
+    hotspots: Path | None = None
 
 
 def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, outputs: CohortOutputs,
@@ -412,11 +412,15 @@ def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, outp
     try:
         variants = _open(writers, outputs.variants, VARIANT_COLUMNS)
         cohort = _open(writers, outputs.cohort, COHORT_COLUMNS)
+        hotspots = _open(writers, outputs.hotspots, HOTSPOT_COLUMNS) if outputs.hotspots else None
         summary = CohortSummary()
-        for row, sample_variants in iter_samples(vcfs, hotspot_tables, sheet, stats_files, thresholds):
+        for row, sample_variants, sample_hotspots in iter_samples(vcfs, hotspot_tables, sheet, stats_files,
+                                                                  thresholds):
             variants.add(sample_variants)
             cohort.add([row])
             summary.add(row, sample_variants)
+            if hotspots:
+                hotspots.add(sample_hotspots)
         if outputs.summary is not None:
             _open(writers, outputs.summary, SUMMARY_COLUMNS).add(summary.rows())
         for writer in writers:
@@ -440,6 +444,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cohort", required=True, type=Path, help="cohort.tsv to write")
     parser.add_argument("--variants", required=True, type=Path, help="variants.tsv to write")
     parser.add_argument("--summary", type=Path, help="cohort_summary.tsv to write")
+    parser.add_argument("--hotspot-table", type=Path, help="hotspots.tsv (all samples' hotspot depths) to write")
     parser.add_argument("--stats", nargs="*", default=[], type=Path,
                         help="samtools stats of the final BAMs, named <sample>.stats.txt (QC verdict)")
     defaults = QcThresholds()
@@ -450,6 +455,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     thresholds = QcThresholds(args.qc_min_reads, args.qc_min_mapped_fraction, args.qc_max_duplicate_fraction)
-    outputs = CohortOutputs(args.cohort, args.variants, args.summary)
+    outputs = CohortOutputs(args.cohort, args.variants, args.summary, args.hotspot_table)
     write_tables(args.vcfs, args.hotspots, args.sheet, outputs, args.stats, thresholds)
     return 0

@@ -44,8 +44,9 @@ FLANK_SEARCH = 60
 
 
 def mutant_sequence(window_start: int, window_seq: str, variant: Variant) -> str:
-    cut = variant.pos - window_start + 1  # index just after the anchor base
-    return window_seq[:cut] + variant.alt[1:] + window_seq[cut + len(variant.ref) - 1:]
+    """The window with REF replaced by ALT (indels keep their shared anchor base; SNVs work too)."""
+    start = variant.pos - window_start
+    return window_seq[:start] + variant.alt + window_seq[start + len(variant.ref):]
 
 
 def kmer_counts(sequence: str, k: int) -> Counter:

@@ -302,6 +302,12 @@ def units_by_sample(units) -> dict[str, list[Unit]]:
     return groups
 
 
+def in_time_order(items: list, day_of) -> list:
+    """A patient's samples in time order: by day when the patient has days (the sheet check makes
+    that all or none), else in sheet order. The first one is the patient's baseline."""
+    return [item for _, item in sorted(enumerate(items), key=lambda pair: (day_of(pair[1]) or 0, pair[0]))]
+
+
 def samples_by_patient(units) -> dict[str, list[Unit]]:
     """The first unit of each sample, grouped by patient, patients in order of first appearance."""
     groups: dict[str, list[Unit]] = {}

@@ -8,6 +8,8 @@
 * ``samples.tsv``: the sample sheet (FASTQ paths relative to the sheet's folder);
 * ``truth.tsv``: one row per planted variant (VCF-style, left-normalised, GRCh38);
 * ``truth_status.tsv``: what a correct caller must report per sample (including no-calls);
+* ``truth_mrd.tsv``: variants planted below the calling thresholds (MRD follow-up only: the
+  caller must not report them, the MRD table must find them);
 * ``demo.json``: the seed and parameters, so that a second call with the same ones is a no-op.
 
 Reads come from ``art_illumina`` run on haplotype sequences cut from the reference through
@@ -36,10 +38,12 @@ from npm1_flt3.variants import Fetch, Variant, insertion, tandem_duplication
 
 # Bump when the cohort or the read generation changes: demo.json then no longer matches and an
 # existing demo folder is regenerated instead of silently reused.
-SIMULATOR_VERSION = 1
+SIMULATOR_VERSION = 2  # 2: patient P06 followed over three timepoints (S06, S10, S11)
 
 CAPTURE_DEPTH = 600.0  # target read depth at the hotspots, before --depth-scale
 SHALLOW_DEPTH = 15.0  # S08; fixed so that S08 stays a no-call whatever --depth-scale says
+MRD_DEPTH = 4000.0  # S10, the remission sample: NPM1 at 0.2% gives about 8 reads (5 fragments)
+RELAPSE_DEPTH = 1000.0  # S11: deep enough that the lost ITD and TKD clones are 'not detected' (LOD < 1%)
 AMPLICON_PAIRS = 1000  # read pairs per amplicon, before --depth-scale
 FLANK = 300  # bp added on each side of the captured exons
 
@@ -72,7 +76,7 @@ STATUS_WORDS = {
     "TKD": ("present", "absent"),
 }
 
-SHEET_COLUMNS = ["sample", "unit", "fq1", "fq2", "patient", "timepoint", "assay"]
+SHEET_COLUMNS = ["sample", "unit", "fq1", "fq2", "patient", "timepoint", "assay", "day"]
 TRUTH_COLUMNS = ["sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "vaf"]
 STATUS_COLUMNS = ["sample", "npm1_status", "flt3_itd_status", "flt3_tkd_status"]
 
@@ -91,6 +95,7 @@ class Planted:
     variant: Variant
     vaf: float
     extra_bases: int = 0  # non-templated bases between the copies of an ITD
+    below_threshold: bool = False  # an MRD-level allele: in the reads, not to be called
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class Sample:
     sequencing: Sequencing | None = None  # None = the demo's settings for the assay
     regions: tuple[Region, ...] | None = None  # None = the demo's windows for the assay
     amplicon_pairs: float | None = None  # None = AMPLICON_PAIRS * depth scale
+    day: int | None = None  # sheet column day (MRD follow-up)
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,11 @@ class Reads:
 
 
 def build_cohort(fetch: Fetch) -> list[Sample]:
-    """The nine demo samples; the variants helpers build (and left-normalise) the variants."""
+    """The demo samples; the variants helpers build (and left-normalise) the variants.
+
+    Patient P06 is followed: S06 at diagnosis (NPM1 type A, a 30-bp ITD, D835Y), S10 in remission
+    (NPM1 at 0.2%, below min_vaf: only the MRD table may see it) and S11 at relapse (NPM1 back at
+    30%, without the ITD and TKD clones)."""
     # NPM1 types A, B, D: c.860_863dup, c.863_864insCATG, c.863_864insCCTG (insert after c.863).
     npm1 = {name: insertion("chr5", 171410543, seq, fetch)
             for name, seq in (("A", "TCTG"), ("B", "CATG"), ("D", "CCTG"))}
@@ -143,13 +153,17 @@ def build_cohort(fetch: Fetch) -> list[Sample]:
         Sample("S03", "P03", "capture", False, planted=(_npm1(npm1["D"], 0.05),)),
         Sample("S04", "P04", "capture", True, planted=(_itd(itd21, 0.20),)),
         Sample("S05", "P05", "capture", True, planted=(_itd(itd60, 0.20),)),
-        Sample("S06", "P06", "capture", True, planted=(
+        Sample("S06", "P06", "capture", True, day=0, planted=(
             _npm1(npm1["A"], 0.40), _itd(itd30, 0.25), Planted("FLT3", "TKD", "SNV", d835y, 0.10))),
         Sample("S07", "P07", "capture", True),
         Sample("S08", "P08", "capture", True, depth=SHALLOW_DEPTH, callable_targets=frozenset()),
         # No exon-20 amplicon: TKD cannot be assessed, so it must be a no-call, not 'absent'.
         Sample("S09", "P09", "amplicon", True, planted=(_itd(itd21, 0.30),),
                callable_targets=frozenset({"NPM1", "ITD"})),
+        Sample("S10", "P06", "capture", True, timepoint="remission", day=35, depth=MRD_DEPTH,
+               planted=(Planted("NPM1", "NPM1", "INS", npm1["A"], 0.002, below_threshold=True),)),
+        Sample("S11", "P06", "capture", True, timepoint="relapse", day=180, depth=RELAPSE_DEPTH,
+               planted=(_npm1(npm1["A"], 0.30),)),
     ]
 
 
@@ -163,7 +177,7 @@ def _itd(variant: Variant, vaf: float) -> Planted:
 
 def status_of(sample: Sample) -> dict[str, str]:
     """What a correct caller reports per target: positive, negative or no-call."""
-    positive = {p.target for p in sample.planted}
+    positive = {p.target for p in sample.planted if not p.below_threshold}
     status = {}
     for target in TARGETS:
         yes, no = STATUS_WORDS[target]
@@ -340,7 +354,7 @@ def write_sample_fastqs(
             write_fastq_gz(outdir / fq2, [(name, rec[2], rec[3]) for name, rec in share])
         rows.append({"sample": sample.name, "unit": unit, "fq1": fq1, "fq2": fq2,
                      "patient": sample.patient, "timepoint": sample.timepoint,
-                     "assay": sample.assay})
+                     "assay": sample.assay, "day": "" if sample.day is None else sample.day})
     return rows
 
 
@@ -351,12 +365,13 @@ def write_tsv(path: Path, header: list[str], rows: list[dict[str, object]]) -> N
         writer.writerows(rows)
 
 
-def truth_rows(cohort: list[Sample]) -> list[dict[str, object]]:
+def truth_rows(cohort: list[Sample], below_threshold: bool = False) -> list[dict[str, object]]:
+    """truth.tsv rows (what must be called), or truth_mrd.tsv rows with below_threshold."""
     return [
         {"sample": s.name, "gene": p.gene, "chrom": p.variant.chrom, "pos": p.variant.pos,
          "ref": p.variant.ref, "alt": p.variant.alt, "type": p.kind,
          "length": p.variant.length, "vaf": f"{p.vaf:g}"}
-        for s in cohort for p in s.planted
+        for s in cohort for p in s.planted if p.below_threshold == below_threshold
     ]
 
 
@@ -385,6 +400,7 @@ def write_cohort(
         sheet += write_sample_fastqs(sample, reads, outdir)
     write_tsv(outdir / "samples.tsv", SHEET_COLUMNS, sheet)
     write_tsv(outdir / "truth.tsv", TRUTH_COLUMNS, truth_rows(cohort))
+    write_tsv(outdir / "truth_mrd.tsv", TRUTH_COLUMNS, truth_rows(cohort, below_threshold=True))
     write_tsv(outdir / "truth_status.tsv", STATUS_COLUMNS, status_rows(cohort))
     # demo.json last: its presence marks a complete folder.
     text = json.dumps(parameters(seed, scale), indent=2, sort_keys=True) + "\n"

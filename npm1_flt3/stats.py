@@ -36,3 +36,33 @@ def allelic_ratio_interval(vaf_interval: tuple[float, float], other_itd_vaf: flo
     The upper bound is None (unbounded) when the upper VAF leaves no wild type."""
     low, high = vaf_interval
     return (allelic_ratio(low, other_itd_vaf) or 0.0, allelic_ratio(high, other_itd_vaf))
+
+
+def detection_limit(depth: int, min_alt_reads: int, confidence: float = 0.95) -> float | None:
+    """Smallest VAF that ``depth`` reads would show with at least ``min_alt_reads`` mutant reads
+    with probability ``confidence`` (exact binomial, by bisection); None without depth.
+
+    A follow-up sample in which the allele is not seen is negative only down to this VAF: at
+    depth 1,000 and one read needed it is about 0.3% (the 'rule of three'), at two reads 0.47%."""
+    if depth <= 0 or min_alt_reads > depth:
+        return None
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if _at_least(min_alt_reads, depth, middle) >= confidence:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _at_least(successes: int, trials: int, p: float) -> float:
+    """P(X >= successes) for X ~ Binomial(trials, p), terms in log space (depths reach 10^5)."""
+    if successes <= 0 or p >= 1:
+        return 1.0
+    if p <= 0:
+        return 0.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    below = sum(math.exp(math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
+                         + k * log_p + (trials - k) * log_q) for k in range(successes))
+    return 1.0 - below

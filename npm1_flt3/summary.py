@@ -102,6 +102,7 @@ class CohortSummary:
 
 
 def _row(section: str, category: str, count: int, denominator: int | None, note: str = "") -> dict:
-    percent = round(100 * count / denominator, 1) if denominator else None
+    # Text, one decimal: the table writer would print a float with four.
+    percent = f"{100 * count / denominator:.1f}" if denominator else None
     return {"section": section, "category": category, "count": count,
             "denominator": denominator, "percent": percent, "note": note}

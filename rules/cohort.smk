@@ -1,10 +1,12 @@
-# Cohort tables: one row per sample (cohort.tsv) and one row per variant (variants.tsv).
+# Cohort tables: one row per sample (cohort.tsv, with ELN components and the QC verdict), one row
+# per variant (variants.tsv) and the cohort summary (cohort_summary.tsv).
 
 
 rule cohort_file_list:
     input:
         vcfs=all_sample_files("results/calls/{sample}.vcf.gz"),
         hotspots=all_sample_files("results/calls/{sample}.hotspots.tsv"),
+        stats=all_sample_files("results/qc/samtools/{sample}.stats.txt"),
     output:
         "results/cohort/cohort_inputs.args",
     log:
@@ -19,7 +21,7 @@ rule cohort_file_list:
     run:
         # An argument file (one argument per line, read by the CLI as @file): thousands of
         # samples' paths do not fit on one command line.
-        lines = ["--vcfs", *input.vcfs, "--hotspots", *input.hotspots]
+        lines = ["--vcfs", *input.vcfs, "--hotspots", *input.hotspots, "--stats", *input.stats]
         Path(output[0]).write_text("".join(f"{line}\n" for line in lines))
 
 
@@ -29,11 +31,16 @@ rule npm1_flt3_cohort:
         vcfs=all_sample_files("results/calls/{sample}.vcf.gz"),
         tbis=all_sample_files("results/calls/{sample}.vcf.gz.tbi"),
         hotspots=all_sample_files("results/calls/{sample}.hotspots.tsv"),
+        stats=all_sample_files("results/qc/samtools/{sample}.stats.txt"),
         sheet=config["samples"],
         code=PACKAGE_CODE,
     output:
         cohort="results/cohort/cohort.tsv",
         variants="results/cohort/variants.tsv",
+        summary="results/cohort/cohort_summary.tsv",
+        hotspots="results/cohort/hotspots.tsv",
+    params:
+        qc=qc_args(),
     log:
         "logs/npm1_flt3_cohort/cohort.log",
     benchmark:
@@ -47,4 +54,5 @@ rule npm1_flt3_cohort:
         "../envs/npm1_flt3.yaml"
     shell:
         "python -m npm1_flt3 cohort @{input.args}"
-        " --sheet {input.sheet} --cohort {output.cohort} --variants {output.variants} 2> {log}"
+        " --sheet {input.sheet} --cohort {output.cohort} --variants {output.variants}"
+        " --summary {output.summary} --hotspot-table {output.hotspots} {params.qc} 2> {log}"

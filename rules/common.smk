@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
+from snakemake import __version__ as SNAKEMAKE_VERSION
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -21,7 +22,7 @@ sys.path.insert(0, workflow.basedir)
 os.environ["PATH"] = os.pathsep.join((os.path.dirname(sys.executable), os.environ.get("PATH", "")))
 
 from npm1_flt3 import __version__ as NPM1_FLT3_VERSION  # noqa: E402
-from npm1_flt3.sheet import SheetError, load_sheet, units_by_sample  # noqa: E402
+from npm1_flt3.sheet import SheetError, in_time_order, load_sheet, samples_by_patient, units_by_sample  # noqa: E402
 
 SAFE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*"
 
@@ -52,6 +53,13 @@ except SheetError as error:
 
 UNITS_BY_SAMPLE = units_by_sample(UNITS)
 SAMPLES = list(UNITS_BY_SAMPLE)
+# MRD follow-up: patients with more than one sample -> their samples in time order (first: baseline).
+FOLLOWED = {
+    patient: [unit.sample for unit in in_time_order(units, lambda unit: unit.day)]
+    for patient, units in samples_by_patient(UNITS).items()
+    if len(units) > 1
+}
+BASELINE_OF = {sample: samples[0] for samples in FOLLOWED.values() for sample in samples}
 REFERENCE_SOURCE = Path(config["reference"]).resolve()
 ANNOTATION = str(Path(config["annotation"]).resolve())
 RESOURCES = config["resources_dir"]
@@ -164,8 +172,65 @@ def all_sample_files(pattern):
     return expand(pattern, sample=SAMPLES)
 
 
+def followed_sample_files(pattern):
+    return expand(pattern, sample=list(BASELINE_OF))
+
+
+def trajectory_plots():
+    return expand("results/mrd/{patient}.trajectory.svg", patient=list(FOLLOWED))
+
+
+def baseline_vcf(wildcards):
+    if wildcards.sample not in BASELINE_OF:
+        raise WorkflowError(f"sample {wildcards.sample} has no follow-up: its patient has one sample")
+    return f"results/calls/{BASELINE_OF[wildcards.sample]}.vcf.gz"
+
+
+def qc_args():
+    return " ".join(f"--qc-{key.replace('_', '-')} {value}" for key, value in sorted(config["qc"].items()))
+
+
+def mrd_args():
+    return " ".join(f"--{key.replace('_', '-')} {value}" for key, value in sorted(config["mrd"].items()))
+
+
+# Tools whose versions the report lists (each runs in its own conda env under conda deployment),
+# and how each prints it: bwa only in its usage text, with exit code 1.
+VERSION_COMMANDS = {
+    "fastp": "fastp --version 2>&1",
+    "bwa": "{ bwa 2>&1 || true; } | grep Version",
+    "samtools": "samtools --version",
+    "mosdepth": "mosdepth --version",
+}
+VERSIONED_TOOLS = tuple(VERSION_COMMANDS)
+NPM1_FLT3_REPORT_FILES = [
+    f"results/qc/npm1_flt3/npm1_flt3_{name}_mqc.yaml"
+    for name in ("general", "calls", "vaf", "hotspot_depth", "mrd")
+] + ["results/qc/npm1_flt3/npm1_flt3_mqc_versions.yaml"]
+
+
+def pipeline_version():
+    """The package version, with the git commit when the workflow runs from a git checkout."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", workflow.basedir, "describe", "--always", "--dirty"],
+        capture_output=True, text=True,
+    )
+    commit = done.stdout.strip() if done.returncode == 0 else ""
+    return f"{NPM1_FLT3_VERSION} ({commit})" if commit else NPM1_FLT3_VERSION
+
+
+def tool_env(wildcards):
+    return f"../envs/{wildcards.tool}.yaml"
+
+
+def version_command(wildcards):
+    return VERSION_COMMANDS[wildcards.tool]
+
+
 def multiqc_inputs(wildcards):
-    files = [
+    files = list(NPM1_FLT3_REPORT_FILES) + [
         f"results/qc/fastp/{u.sample}/{u.unit}.fastp.json" for u in UNITS if not u.bam
     ]
     for sample in SAMPLES:
@@ -185,5 +250,7 @@ def final_outputs():
         all_sample_files("results/calls/{sample}.vcf.gz")
         + all_sample_files("results/calls/{sample}.vcf.gz.tbi")
         + ["results/cohort/cohort.tsv", "results/cohort/variants.tsv",
+           "results/cohort/cohort_summary.tsv", "results/cohort/mrd.tsv",
            "results/qc/multiqc_report.html"]
+        + trajectory_plots()
     )

@@ -1,4 +1,54 @@
-# MultiQC over an explicit list of this batch's files (never a folder an earlier batch wrote to).
+# MultiQC over an explicit list of this batch's files (never a folder an earlier batch wrote to),
+# with the NPM1/FLT3 section (npm1_flt3/report.py) and the versions of the pipeline and its tools.
+
+
+rule tool_version:
+    output:
+        "results/qc/versions/{tool}.txt",
+    log:
+        "logs/tool_version/{tool}.log",
+    wildcard_constraints:
+        tool="|".join(VERSIONED_TOOLS),
+    threads: 1
+    resources:
+        mem_mb=memory_mb("tool_version", 100),
+        runtime=5,
+    params:
+        command=version_command,
+    conda:
+        tool_env
+    shell:
+        "( {params.command} ) > {output} 2> {log}"
+
+
+rule npm1_flt3_report:
+    input:
+        cohort="results/cohort/cohort.tsv",
+        hotspots="results/cohort/hotspots.tsv",
+        mrd="results/cohort/mrd.tsv",
+        versions=expand("results/qc/versions/{tool}.txt", tool=VERSIONED_TOOLS),
+        code=PACKAGE_CODE,
+    output:
+        NPM1_FLT3_REPORT_FILES,
+    params:
+        outdir="results/qc/npm1_flt3",
+        pipeline_version=pipeline_version(),
+        snakemake_version=SNAKEMAKE_VERSION,
+    log:
+        "logs/npm1_flt3_report/report.log",
+    benchmark:
+        "logs/benchmarks/npm1_flt3_report/report.tsv"
+    threads: 1
+    resources:
+        mem_mb=memory_mb("npm1_flt3_report", 1000),
+        runtime=10,
+    localrule: True
+    conda:
+        "../envs/npm1_flt3.yaml"
+    shell:
+        "python -m npm1_flt3 report --cohort {input.cohort} --hotspots {input.hotspots} --mrd {input.mrd}"
+        " --versions {input.versions} --pipeline-version '{params.pipeline_version}'"
+        " --snakemake-version {params.snakemake_version} --outdir {params.outdir} 2> {log}"
 
 
 rule multiqc_file_list:

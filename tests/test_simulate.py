@@ -127,7 +127,7 @@ def test_truth_table_holds_the_cohort(demo):
     assert ("S03", "INS", "chr5", "171410540", "T", "TCTGC", "4", "0.05") in rows
     itd_lengths = {r[0]: int(r[6]) for r in rows if r[1] == "ITD"}
     assert itd_lengths == {"S04": 21, "S05": 60, "S06": 30, "S09": 21}
-    assert {r[0] for r in rows} == {"S01", "S02", "S03", "S04", "S05", "S06", "S09"}
+    assert {r[0] for r in rows} == {"S01", "S02", "S03", "S04", "S05", "S06", "S09", "S11"}
 
 
 def test_truth_status_says_what_a_caller_must_report(demo):
@@ -143,7 +143,17 @@ def test_truth_status_says_what_a_caller_must_report(demo):
         "S07": ("wild-type", "absent", "absent"),
         "S08": ("no-call", "no-call", "no-call"),
         "S09": ("wild-type", "present", "no-call"),
+        "S10": ("wild-type", "absent", "absent"),  # NPM1 at 0.2%: below min_vaf, MRD only
+        "S11": ("mutated", "absent", "absent"),
     }
+
+
+def test_the_followed_patient_has_three_dated_timepoints_and_an_mrd_level_allele(demo):
+    sheet = {r["sample"]: (r["patient"], r["timepoint"], r["day"]) for r in read_tsv(demo / "samples.tsv")}
+    assert [sheet[s] for s in ("S06", "S10", "S11")] == [
+        ("P06", "diagnosis", "0"), ("P06", "remission", "35"), ("P06", "relapse", "180")]
+    [mrd] = read_tsv(demo / "truth_mrd.tsv")
+    assert (mrd["sample"], mrd["gene"], mrd["pos"], mrd["alt"], mrd["vaf"]) == ("S10", "NPM1", "171410539", "CTCTG", "0.002")
 
 
 def test_s04_itd_is_in_the_reads_at_about_its_vaf(demo, reference):
