@@ -348,9 +348,9 @@ def _with_integer_columns(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _to_csv(table: pd.DataFrame, handle, header: bool) -> None:
+def _to_csv(table: pd.DataFrame, handle, header: bool, float_format: str = "%.4f") -> None:
     # Empty cells mean 'not applicable' (e.g. no NPM1 type for a wild-type sample).
-    table.to_csv(handle, sep="\t", index=False, header=header, na_rep="", float_format="%.4f")
+    table.to_csv(handle, sep="\t", index=False, header=header, na_rep="", float_format=float_format)
 
 
 def write_table(table: pd.DataFrame, out: Path) -> None:
@@ -368,8 +368,9 @@ class TableWriter:
     not depend on the chunk size: integer columns are Int64 either way, and a float column is
     written with float_format whether its chunk also holds missing values or not."""
 
-    def __init__(self, out: Path, columns: list[str], chunk_rows: int = WRITE_CHUNK_ROWS):
-        self.out, self.columns, self.chunk_rows = out, columns, chunk_rows
+    def __init__(self, out: Path, columns: list[str], chunk_rows: int = WRITE_CHUNK_ROWS,
+                 float_format: str = "%.4f"):
+        self.out, self.columns, self.chunk_rows, self.float_format = out, columns, chunk_rows, float_format
         out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = out.with_name(out.name + ".tmp")
         self._handle = open(self.tmp, "w", encoding="utf-8", newline="")
@@ -384,7 +385,7 @@ class TableWriter:
     def _flush(self) -> None:
         if self._rows or self._header:  # an empty table is still its header line
             _to_csv(_with_integer_columns(pd.DataFrame(self._rows, columns=self.columns)),
-                    self._handle, self._header)
+                    self._handle, self._header, self.float_format)
             self._rows, self._header = [], False
 
     def commit(self) -> None:

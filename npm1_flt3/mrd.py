@@ -38,7 +38,7 @@ from pathlib import Path
 from npm1_flt3.cohort import TableWriter, read_metadata
 from npm1_flt3.sheet import in_time_order
 from npm1_flt3.stats import detection_limit
-from npm1_flt3.track import ALLELE_COLUMNS
+from npm1_flt3.track import ALLELE_COLUMNS, MRD_FLOAT_FORMAT
 from npm1_flt3.trajectory import TrajectoryPoint, TrajectorySeries, write_trajectory_svg
 MRD_COLUMNS = ["patient", "sample", "timepoint", "day", "role", *ALLELE_COLUMNS, "alt_reads", "depth",
                "vaf", "vaf_ci_low", "vaf_ci_high", "lod_vaf", "mrd_status", "baseline_vaf",
@@ -118,10 +118,13 @@ def _mrd_row(patient: str, meta: dict, measured: dict, baseline_vaf: float | Non
 
 
 def allele_label(row: dict) -> str:
+    """'NPM1 type A (c.860_863dup)', 'FLT3-ITD 30 bp (c.1771_1800dup)', 'FLT3 p.(Asp835Tyr)'."""
+    coding = row["hgvs_c"].split(":")[-1]
     if row["type"] == "ITD":
-        return f"FLT3-ITD {row['length']} bp ({row['hgvs_c']})"
-    named = f" (type {row['npm1_type']})" if row.get("npm1_type") not in (None, "", "other") else ""
-    return f"{row['gene']} {row['hgvs_c']}{named}"
+        return f"FLT3-ITD {row['length']} bp ({coding})"
+    if row.get("npm1_type") not in (None, "", "other"):
+        return f"NPM1 type {row['npm1_type']} ({coding})"
+    return f"{row['gene']} {row['hgvs_p'] or coding}"
 
 
 def trajectory_series(rows: list[dict], samples: list[str], metadata: dict[str, dict]) -> list[TrajectorySeries]:
@@ -155,7 +158,7 @@ def write_mrd(track_tables: list[Path], sheet: Path, out: Path, plots_dir: Path,
         write_trajectory_svg(plots_dir / f"{patient}.trajectory.svg", f"MRD follow-up of patient {patient}",
                              trajectory_series(patient_rows, samples, metadata),
                              "day" if dated else "timepoint (sheet order)")
-    writer = TableWriter(out, MRD_COLUMNS)
+    writer = TableWriter(out, MRD_COLUMNS, float_format=MRD_FLOAT_FORMAT)
     writer.add(rows)
     writer.commit()
 

@@ -205,7 +205,7 @@ def software_versions(version_files: list[Path], pipeline_version: str, snakemak
              for path in version_files}
     packages = {name: importlib.metadata.version(name) for name in PYTHON_PACKAGES}
     return {"npm1-flt3": {"npm1-flt3": pipeline_version, "snakemake": snakemake_version, **packages},
-            "tools": tools}
+            "command-line tools": tools}
 
 
 # --- command line -------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant
 
 ALLELE_COLUMNS = ["gene", "type", "length", "hgvs_c", "hgvs_p", "npm1_type", "chrom", "pos", "ref", "alt"]
+# MRD fractions reach 0.01%: six decimals, where the cohort tables keep four.
+MRD_FLOAT_FORMAT = "%.6f"
 TRACK_COLUMNS = ["sample", *ALLELE_COLUMNS, "alt_reads", "depth", "vaf", "vaf_ci_low", "vaf_ci_high", "method"]
 
 
@@ -149,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     genome = GenomeReference(args.reference)
     counts = measure_alleles(args.bam, genome, load_transcripts(args.annotation), alleles, settings,
                              not args.keep_duplicates)
-    writer = TableWriter(args.out, TRACK_COLUMNS)
+    writer = TableWriter(args.out, TRACK_COLUMNS, float_format=MRD_FLOAT_FORMAT)
     writer.add(track_rows(args.sample, alleles, counts))
     writer.commit()
     return 0

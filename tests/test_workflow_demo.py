@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from cyvcf2 import VCF
 
-SAMPLES = [f"S0{i}" for i in range(1, 10)]
+SAMPLES = [f"S{i:02d}" for i in range(1, 12)]
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,8 @@ def test_uncovered_hotspots_are_no_call_never_wild_type(cohort):
     amplicon = cohort.loc["S09"]
     assert amplicon.flt3_tkd_status == "no-call"
     assert "FLT3_D835_I836" in amplicon.uncovered_hotspots
-    assert amplicon.qc_status == "partial"
+    assert amplicon.qc_status == "warn"
+    assert amplicon.qc_reasons == "low depth at FLT3_D835_I836 (0 < 100)"
 
 
 def test_bcftools_reads_every_vcf_without_a_warning(demo_run):
@@ -161,7 +162,7 @@ def test_a_second_batch_reuses_the_reference_indexes(demo_run, demo_dir, tmp_pat
     plan = run_workflow(tmp_path, demo_dir / "samples.tsv", "--dry-run", resources_dir=str(resources))
     jobs = planned_jobs(plan.stdout)
     assert "bwa_index" not in jobs and "samtools_faidx" not in jobs
-    assert jobs["bwa_mem"] == 10
+    assert jobs["bwa_mem"] == 12
 
 
 def test_a_finished_run_has_nothing_left_to_do(demo_run, demo_dir):

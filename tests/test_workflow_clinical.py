@@ -1,0 +1,201 @@
+"""What a haematologist and a lab reviewer read, from one real run of the demo cohort: ELN
+components, the cohort summary, the QC verdicts, the MRD follow-up of patient P06 (S06 diagnosis,
+S10 remission, S11 relapse) and the NPM1/FLT3 section of the MultiQC report.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+import yaml
+
+from npm1_flt3.stats import detection_limit
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def read_tsv(path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def cohort(demo_run) -> pd.DataFrame:
+    return read_tsv(demo_run / "results/cohort/cohort.tsv").set_index("sample")
+
+
+@pytest.fixture(scope="module")
+def summary(demo_run) -> dict:
+    table = read_tsv(demo_run / "results/cohort/cohort_summary.tsv")
+    return {(row.section, row.category): row for row in table.itertuples()}
+
+
+@pytest.fixture(scope="module")
+def mrd(demo_run) -> pd.DataFrame:
+    return read_tsv(demo_run / "results/cohort/mrd.tsv")
+
+
+def mrd_row(mrd: pd.DataFrame, sample: str, allele_type: str) -> pd.Series:
+    [row] = [r for _, r in mrd.iterrows() if r["sample"] == sample and r["type"] == allele_type]
+    return row
+
+
+# --- ELN components -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sample, eln2017, eln2022", [
+    ("S01", "favourable", "favourable"),      # NPM1 type A, no ITD
+    ("S04", "intermediate", "intermediate"),  # ITD alone, AR 0.25: ELN 2017 low AR
+    ("S06", "favourable", "intermediate"),    # NPM1 + ITD with AR < 0.5
+    ("S07", "intermediate", "none"),          # neither: ELN 2022 takes nothing from NPM1/FLT3
+    ("S08", "no-call", "no-call"),            # too shallow to tell
+])
+def test_baseline_samples_get_their_eln_components(cohort, sample, eln2017, eln2022):
+    row = cohort.loc[sample]
+    assert (row.role, row.eln2017_npm1_flt3_component, row.eln2022_npm1_flt3_component) == \
+        ("baseline", eln2017, eln2022)
+
+
+def test_follow_up_samples_get_no_eln_component(cohort):
+    for sample in ("S10", "S11"):
+        row = cohort.loc[sample]
+        assert row.role == "follow-up"
+        assert row.eln2017_npm1_flt3_component == row.eln2022_npm1_flt3_component == ""
+        assert "follow-up sample" in row.eln_note
+
+
+def test_itd_allelic_ratio_comes_with_its_interval(cohort):
+    row = cohort.loc["S06"]
+    ar, low, high = (float(row[c]) for c in ("flt3_itd_total_ar", "flt3_itd_total_ar_ci_low",
+                                             "flt3_itd_total_ar_ci_high"))
+    assert low < ar < high
+    assert ar == pytest.approx(float(row.flt3_itd_vaf) / (1 - float(row.flt3_itd_vaf)), abs=1e-3)
+    assert row.flt3_mutated == "yes"
+
+
+# --- cohort summary -----------------------------------------------------------------------------
+
+def test_summary_counts_each_patient_once(summary):
+    assert summary["samples", "patients (baseline samples)"].count == "9"
+    assert summary["samples", "follow-up samples"].count == "2"
+    types = {c: summary["npm1_type", c].count for c in ("A", "B", "D", "other", "wild-type", "no-call")}
+    assert types == {"A": "2", "B": "1", "D": "1", "other": "0", "wild-type": "4", "no-call": "1"}
+
+
+def test_summary_gives_itd_lengths_and_co_occurrence(summary):
+    lengths = {c: summary["flt3_itd_length", c].count for c in ("1-30 bp", "31-60 bp", "61-90 bp")}
+    assert lengths == {"1-30 bp": "3", "31-60 bp": "1", "61-90 bp": "0"}  # 21, 21, 30 and 60 bp
+    assert summary["co_occurrence", "NPM1 mutated, FLT3-ITD present"].count == "1"
+    assert summary["co_occurrence", "NPM1 wild-type, FLT3-ITD present"].count == "3"
+    among = summary["co_occurrence", "FLT3-ITD among NPM1-mutated"]
+    assert (among.count, among.denominator) == ("1", "4")
+
+
+# --- QC verdict ---------------------------------------------------------------------------------
+
+def test_qc_verdict_says_why(cohort):
+    shallow = cohort.loc["S08"]
+    assert shallow.qc_status == "fail"
+    assert shallow.qc_reasons.startswith(f"few reads ({shallow.reads} < 2000); low depth at NPM1_exon12")
+    assert cohort.loc["S01"].qc_status == "pass" and cohort.loc["S01"].qc_reasons == ""
+    for _, row in cohort.iterrows():
+        assert (row.qc_status == "pass") == (row.qc_reasons == "")
+        assert float(row.mapped_fraction) > 0.99
+
+
+def test_qc_thresholds_come_from_the_config(demo_run, demo_dir, tmp_path):
+    from npm1_flt3.cohort import CohortOutputs, write_tables
+    from npm1_flt3.qc import QcThresholds
+
+    results = demo_run / "results"
+    out = CohortOutputs(tmp_path / "cohort.tsv", tmp_path / "variants.tsv")
+    write_tables([results / "calls/S01.vcf.gz"], [results / "calls/S01.hotspots.tsv"], demo_dir / "samples.tsv",
+                 out, [results / "qc/samtools/S01.stats.txt"], QcThresholds(min_reads=10**9))
+    row = read_tsv(out.cohort).iloc[0]
+    assert row.qc_status == "fail" and row.qc_reasons.startswith("few reads (")
+
+
+# --- MRD follow-up ------------------------------------------------------------------------------
+
+def test_every_baseline_allele_is_measured_in_every_sample_of_the_patient(mrd):
+    assert set(mrd["patient"]) == {"P06"}
+    assert sorted(mrd["sample"].value_counts().items()) == [("S06", 3), ("S10", 3), ("S11", 3)]
+    assert set(mrd["type"]) == {"INS", "ITD", "SNV"}
+    assert list(mrd[mrd["type"] == "INS"]["timepoint"]) == ["diagnosis", "remission", "relapse"]
+
+
+def test_remission_npm1_is_found_below_the_calling_thresholds(mrd, cohort, demo_dir):
+    truth = read_tsv(demo_dir / "truth_mrd.tsv").iloc[0]
+    row = mrd_row(mrd, "S10", "INS")
+    assert (row.chrom, row.pos, row.alt) == (truth.chrom, truth.pos, truth.alt)
+    assert row.mrd_status == "detected"
+    assert float(row.vaf) < 0.003  # below caller.min_vaf: the caller does not report it
+    assert cohort.loc["S10"].npm1_status == "wild-type"
+    assert float(row.vaf_ci_low) <= float(truth.vaf) <= float(row.vaf_ci_high)
+    assert float(row.log10_reduction) > 2
+
+
+def test_cleared_clones_are_not_detected_down_to_the_limit_the_depth_allows(mrd):
+    for sample in ("S10", "S11"):
+        for allele_type in ("ITD", "SNV"):
+            row = mrd_row(mrd, sample, allele_type)
+            assert row.mrd_status == "not detected", (sample, allele_type)
+            assert int(row.alt_reads) < 2
+            assert float(row.lod_vaf) == pytest.approx(detection_limit(int(row.depth), 2), rel=1e-3)
+            assert float(row.lod_vaf) <= 0.01
+            assert float(row.min_log10_reduction) > 1
+
+
+def test_relapse_shows_the_npm1_clone_back(mrd):
+    row = mrd_row(mrd, "S11", "INS")
+    assert row.mrd_status == "detected"
+    assert float(row.vaf) == pytest.approx(0.30, abs=0.06)
+
+
+def test_trajectory_plot_shows_each_allele_over_time_on_a_log_axis(demo_run):
+    svg = ET.parse(demo_run / "results/mrd/P06.trajectory.svg").getroot()
+    points = [e for e in svg.iter() if e.get("class") == "point"]
+    assert len(points) == 9
+    status = {(p.get("data-sample"), p.get("data-series").split(" ")[0]): p.get("data-status") for p in points}
+    assert status["S10", "NPM1"] == "detected"
+    assert status["S10", "FLT3-ITD"] == "not detected"
+    ticks = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "ytick"]
+    assert ticks == ["0.1%", "1%", "10%", "100%"]
+    assert "remission (day 35)" in [t.text for t in svg.iter(f"{SVG}text")]
+
+
+# --- MultiQC ------------------------------------------------------------------------------------
+
+def test_report_has_an_npm1_flt3_row_per_sample_in_general_statistics_and_its_table(demo_run, cohort):
+    data = demo_run / "results/qc/multiqc_report_data"
+    stats = read_tsv(data / "multiqc_general_stats.txt").set_index("Sample")
+    column = "custom_content_npm1_flt3-npm1_status"
+    assert stats.loc[list(cohort.index), column].to_dict() == cohort["npm1_status"].to_dict()
+    table = read_tsv(data / "multiqc_npm1_flt3_calls_table.txt").set_index("Sample")
+    assert set(table.index) == set(cohort.index)
+    assert table.loc["S06", "flt3_itd_length"] in ("30", "30.0")
+    assert table.loc["S08", "qc_status"] == "fail"
+
+
+def test_report_plots_vaf_and_hotspot_depth_against_the_no_call_threshold(demo_run):
+    content = demo_run / "results/qc/npm1_flt3"
+    vaf = yaml.safe_load((content / "npm1_flt3_vaf_mqc.yaml").read_text())
+    assert vaf["plot_type"] == "bargraph" and len(vaf["data"]) == 11
+    assert vaf["data"]["S06"]["npm1_vaf"] == pytest.approx(40, abs=8)
+    depth = yaml.safe_load((content / "npm1_flt3_hotspot_depth_mqc.yaml").read_text())
+    assert depth["pconfig"]["y_lines"][0]["value"] == 100
+    assert depth["data"]["S08"]["NPM1_exon12"] < 100 < depth["data"]["S01"]["NPM1_exon12"]
+    mrd = yaml.safe_load((content / "npm1_flt3_mrd_mqc.yaml").read_text())
+    assert mrd["pconfig"]["ylog"] is True
+    html = (demo_run / "results/qc/multiqc_report.html").read_text()
+    for plot in ("npm1_flt3_vaf_plot", "npm1_flt3_hotspot_depth_plot", "npm1_flt3_mrd_plot"):
+        assert plot in html
+
+
+def test_report_lists_pipeline_and_tool_versions(demo_run):
+    versions = read_tsv(demo_run / "results/qc/multiqc_report_data/multiqc_software_versions.txt")
+    listed = set(versions.columns)
+    assert {"npm1-flt3", "snakemake", "pysam", "cyvcf2", "fastp", "bwa", "samtools", "mosdepth"} <= listed
+    row = versions.set_index("Sample").loc["npm1-flt3"]
+    from npm1_flt3 import __version__
+    assert row["npm1-flt3"].startswith(__version__)
