@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what is missing, and nothing else: Debian packages for the command-line tools, and the
 # pinned Python packages (requirements.txt) in a virtual environment at .venv. Safe to re-run.
-# Needs root (or sudo) only when a Debian package is missing.
+# Needs root (or sudo) only when a Debian package is missing. --tests adds the test suite's needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,10 @@ APT_PACKAGES=(
   mosdepth libhts-dev                # Debian's mosdepth loads libhts.so, which libhts-dev provides
   art-nextgen-simulation-tools       # ART, the read simulator behind the demo and the benchmarks
 )
+# --tests: also what only the test suite needs (a real browser to open the MultiQC report).
+if [ "${1:-}" = "--tests" ]; then
+  APT_PACKAGES+=(chromium)
+fi
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -3,5 +3,5 @@
 # Snakemake run of the demo). Extra arguments go to pytest. Shared data: $NPM1_FLT3_SHARED or ../shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh --tests
 exec .venv/bin/python -m pytest "$@"

@@ -199,3 +199,25 @@ def test_report_lists_pipeline_and_tool_versions(demo_run):
     row = versions.set_index("Sample").loc["npm1-flt3"]
     from npm1_flt3 import __version__
     assert row["npm1-flt3"].startswith(__version__)
+
+
+def test_report_opens_in_a_real_browser_without_errors_and_shows_the_section_and_plots(demo_run):
+    from browser import open_in_chromium
+
+    plots = ["npm1_flt3_vaf_plot", "npm1_flt3_hotspot_depth_plot", "npm1_flt3_mrd_plot"]
+    # A plot is drawn when Plotly has put its SVG into the plot's element.
+    expression = f"""({{
+        section: document.getElementById('npm1_flt3')?.textContent.trim(),
+        table: document.querySelectorAll('#npm1_flt3_calls_table_table tbody tr').length,
+        general: document.querySelectorAll('[id^="header_custom_content_npm1_flt3-"]').length,
+        drawn: {plots}.filter(id => document.querySelector('#' + id + ' .main-svg') !== null),
+        traces: {plots}.map(id => (document.getElementById(id)?.data || []).length),
+    }})"""
+    check = open_in_chromium(demo_run / "results/qc/multiqc_report.html", expression, settle_seconds=3)
+    assert check.console_errors == [] and check.exceptions == []
+    page = check.value
+    assert page["section"] == "NPM1 / FLT3"
+    assert page["table"] == 11
+    assert page["general"] >= 7
+    assert page["drawn"] == plots
+    assert all(traces > 0 for traces in page["traces"]), page["traces"]
