@@ -52,7 +52,7 @@ from benchmarks.report import write_json
 REPO = Path(__file__).resolve().parents[1]
 
 # Bump when the cohort-input recipe changes: inputs.json then no longer matches and they are rebuilt.
-SCALE_VERSION = 1
+SCALE_VERSION = 2
 SAMPLES = 1000
 COHORT_SIZES = (1000, 10_000)
 REPEATS = 3
@@ -309,10 +309,20 @@ def renamed(template: dict[str, str], sample: str) -> tuple[str, str]:
     return vcf, table
 
 
+# The three samtools stats numbers the QC verdict reads (a real report has many more lines; the
+# cohort step reads only its SN section).
+STATS_TEXT = ("SN\traw total sequences:\t20000\nSN\treads mapped:\t19950\n"
+              "SN\treads duplicated:\t1500\n")
+
+
 def write_sample_outputs(calls: Path, sample: str, template: dict[str, str]) -> None:
-    """results/calls/<sample>.vcf.gz (+ .tbi) and <sample>.hotspots.tsv, as the workflow leaves them."""
+    """results/calls/<sample>.vcf.gz (+ .tbi), <sample>.hotspots.tsv and results/qc/samtools/
+    <sample>.stats.txt, as the workflow leaves them."""
     import pysam
 
+    stats = calls.parent / "qc" / "samtools"
+    stats.mkdir(parents=True, exist_ok=True)
+    (stats / f"{sample}.stats.txt").write_text(STATS_TEXT)
     vcf_text, table = renamed(template, sample)
     plain = calls / f"{sample}.vcf"
     plain.write_text(vcf_text)
@@ -350,14 +360,16 @@ def write_cohort_args(samples: int, path: Path) -> None:
     """The argument file that rule cohort_file_list writes (paths relative to the working folder)."""
     names = [sample_name(i) for i in range(samples)]
     lines = ["--vcfs", *[f"results/calls/{s}.vcf.gz" for s in names],
-             "--hotspots", *[f"results/calls/{s}.hotspots.tsv" for s in names]]
+             "--hotspots", *[f"results/calls/{s}.hotspots.tsv" for s in names],
+             "--stats", *[f"results/qc/samtools/{s}.stats.txt" for s in names]]
     path.write_text("".join(f"{line}\n" for line in lines))
 
 
 def cohort_command(args_file: str, sheet: str, out: str) -> list[str]:
     """The rule's command: the sample files come from the argument file (@FILE)."""
     return ["python", "-m", "npm1_flt3", "cohort", f"@{args_file}",
-            "--sheet", sheet, "--cohort", f"{out}/cohort.tsv", "--variants", f"{out}/variants.tsv"]
+            "--sheet", sheet, "--cohort", f"{out}/cohort.tsv", "--variants", f"{out}/variants.tsv",
+            "--summary", f"{out}/cohort_summary.tsv", "--hotspot-table", f"{out}/hotspots.tsv"]
 
 
 def rule_shell_string(command: list[str]) -> str:

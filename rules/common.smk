@@ -222,7 +222,7 @@ def pipeline_version():
 
 
 def tool_env(wildcards):
-    return f"../envs/{wildcards.tool}.yaml"
+    return "../envs/" + wildcards.tool + ".yaml"  # envs/fastp.yaml, envs/bwa.yaml, ...
 
 
 def version_command(wildcards):

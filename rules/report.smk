@@ -7,12 +7,15 @@ rule tool_version:
         "results/qc/versions/{tool}.txt",
     log:
         "logs/tool_version/{tool}.log",
+    benchmark:
+        "logs/benchmarks/tool_version/{tool}.tsv"
     wildcard_constraints:
         tool="|".join(VERSIONED_TOOLS),
     threads: 1
     resources:
         mem_mb=memory_mb("tool_version", 100),
         runtime=5,
+    localrule: True  # a second's work: not worth a cluster job
     params:
         command=version_command,
     conda:

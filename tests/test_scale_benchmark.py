@@ -73,7 +73,7 @@ def test_synthetic_cohort_is_read_by_the_cohort_command(tmp_path):
     statuses = ("npm1_status", "flt3_itd_status", "flt3_tkd_status", "qc_status")
     assert [by_kind["wild_type"][k] for k in statuses] == ["wild-type", "absent", "absent", "pass"]
     assert [by_kind["no_call"][k] for k in statuses] == ["no-call", "no-call", "no-call", "fail"]
-    assert [by_kind["partial_amplicon_itd"][k] for k in statuses] == ["wild-type", "present", "no-call", "partial"]
+    assert [by_kind["partial_amplicon_itd"][k] for k in statuses] == ["wild-type", "present", "no-call", "warn"]
     variants = read_tsv(tmp_path / "out" / "variants.tsv")
     assert {v["filter"] for v in variants} >= {"PASS", "LowAltReads"}
 

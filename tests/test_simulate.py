@@ -14,7 +14,7 @@ from npm1_flt3.variants import Variant, left_normalise
 from sim_files import count_containing, md5_tree, read_tsv, fastq_names_and_seqs, sample_reads
 from conftest import EXONS, REFERENCE
 
-SAMPLES = [f"S0{i}" for i in range(1, 10)]
+SAMPLES = [f"S{i:02d}" for i in range(1, 12)]
 
 
 def simulate_into(outdir: Path, seed: int = 1, scale: float = 1.0) -> int:
@@ -77,7 +77,7 @@ def test_seeds_are_independent_per_call():
 
 def test_sheet_lists_every_sample_with_its_units_and_pairedness(demo):
     rows = read_tsv(demo / "samples.tsv")
-    assert list(rows[0]) == ["sample", "unit", "fq1", "fq2", "patient", "timepoint", "assay"]
+    assert list(rows[0]) == ["sample", "unit", "fq1", "fq2", "patient", "timepoint", "assay", "day"]
     units = {(r["sample"], r["unit"]) for r in rows}
     assert units == {("S01", "L1"), ("S01", "L2")} | {(s, "L1") for s in SAMPLES[1:]}
     for row in rows:
@@ -85,12 +85,13 @@ def test_sheet_lists_every_sample_with_its_units_and_pairedness(demo):
         assert (row["fq2"] == "") == (row["sample"] == "S03")
         if row["fq2"]:
             assert (demo / row["fq2"]).is_file()
-        assert row["patient"] == "P" + row["sample"][1:]
+        # S10 and S11 follow patient P06 (S06); every other sample is its own patient.
+        assert row["patient"] == ("P06" if row["sample"] in ("S10", "S11") else "P" + row["sample"][1:])
         assert row["assay"] == ("amplicon" if row["sample"] == "S09" else "capture")
 
 
 def test_read_names_are_neutral_and_mates_share_them(demo):
-    pattern = re.compile(r"^@demo:S0\d:\d+$")
+    pattern = re.compile(r"^@demo:S\d\d:\d+$")
     for r1 in sorted((demo / "fastq").glob("*_R1.fastq.gz")):
         names1, seqs1 = fastq_names_and_seqs(r1)
         assert names1 and all(pattern.match(n) for n in names1), r1.name
