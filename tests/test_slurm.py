@@ -18,7 +18,8 @@ import yaml
 
 from conftest import EXONS, REFERENCE, REPO, SNAKEMAKE
 
-SAMPLES = [f"S0{i}" for i in range(1, 10)]
+SAMPLES = [f"S{i:02d}" for i in range(1, 12)]
+FOLLOWED = ["S06", "S10", "S11"]  # patient P06: MRD tracking jobs
 CLUSTER_SCRIPT = REPO / "scripts" / "slurm_test_cluster.sh"
 # Rules that run once per sample (or lane) and must reach SLURM, not the submit host.
 PER_SAMPLE_RULES = ["fastp", "bwa_mem", "samtools_merge_markdup", "npm1_flt3_call"]
@@ -90,7 +91,8 @@ def test_the_run_succeeds(slurm_run):
 def test_final_outputs_exist(slurm_run):
     """The cohort table, the QC report and a VCF per sample are written."""
     _, workdir = slurm_run
-    expected = ["results/cohort/cohort.tsv", "results/qc/multiqc_report.html"]
+    expected = ["results/cohort/cohort.tsv", "results/cohort/mrd.tsv", "results/mrd/P06.trajectory.svg",
+                "results/qc/multiqc_report.html"]
     expected += [f"results/calls/{sample}.vcf.gz" for sample in SAMPLES]
     missing = [path for path in expected if not (workdir / path).is_file()]
     assert not missing, f"missing outputs: {missing}"
@@ -103,10 +105,11 @@ def test_per_sample_jobs_went_through_sbatch(slurm_run):
     submitted = re.findall(r"has been submitted with SLURM jobid (\d+) \(log: (\S+)\)", result.stderr)
     assert submitted, "no job was submitted to SLURM"
     logs = workdir / ".snakemake" / "slurm_logs"
-    for rule in PER_SAMPLE_RULES:
+    for rule in [*PER_SAMPLE_RULES, "npm1_flt3_track"]:
         rule_logs = sorted((logs / f"rule_{rule}").glob("*/*.log"))
         samples = {log.parent.name.split("_")[0] for log in rule_logs}
-        assert samples == set(SAMPLES), f"{rule}: SLURM logs for {sorted(samples)}"
+        expected = FOLLOWED if rule == "npm1_flt3_track" else SAMPLES
+        assert samples == set(expected), f"{rule}: SLURM logs for {sorted(samples)}"
         for log in rule_logs:
             assert any(log.name == f"{job_id}.log" for job_id, _ in submitted), f"{log} has no SLURM job id"
             assert "--executor slurm-jobstep" in log.read_text(), f"{log} is not a SLURM job step"
