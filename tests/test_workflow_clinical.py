@@ -103,7 +103,17 @@ def test_qc_verdict_says_why(cohort):
         assert float(row.mapped_fraction) > 0.99
 
 
-def test_qc_thresholds_come_from_the_config(demo_run, demo_dir, tmp_path):
+def test_qc_and_mrd_settings_reach_the_commands_from_the_config(demo_dir, tmp_path):
+    from conftest import run_workflow
+
+    plan = run_workflow(tmp_path, demo_dir / "samples.tsv", "--dry-run", "--printshellcmds",
+                        qc={"min_reads": 123, "min_mapped_fraction": 0.5, "max_duplicate_fraction": 0.7},
+                        mrd={"min_alt_reads": 4, "max_lod": 0.02})
+    assert "--qc-max-duplicate-fraction 0.7 --qc-min-mapped-fraction 0.5 --qc-min-reads 123" in plan.stdout
+    assert "--max-lod 0.02 --min-alt-reads 4" in plan.stdout
+
+
+def test_qc_thresholds_change_the_verdict(demo_run, demo_dir, tmp_path):
     from npm1_flt3.cohort import CohortOutputs, write_tables
     from npm1_flt3.qc import QcThresholds
 
