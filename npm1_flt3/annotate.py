@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pysam
 
-from npm1_flt3.domains import flt3_domain
+from npm1_flt3.classify import clinical_class
+from npm1_flt3.domains import flt3_domain, flt3_insertion_site_domain
 from npm1_flt3.hgvs import annotate_variant
 from npm1_flt3.npm1_types import npm1_type
 from npm1_flt3.reference import GenomeReference, ReferenceError
@@ -46,6 +47,8 @@ ANNOTATION_HEADER = [
     '##INFO=<ID=CONSEQUENCE,Number=1,Type=String,Description="Predicted consequence (frameshift, inframe_duplication, missense, ...)">',
     '##INFO=<ID=NPM1_TYPE,Number=1,Type=String,Description="Named NPM1 mutation type (A, B, D) or other">',
     '##INFO=<ID=FLT3_DOMAIN,Number=1,Type=String,Description="FLT3 protein domain of the changed residues (from HGVSP, else the c. codons): JMD (aa 572-609), TKD1 (aa 610-648), TKD2 (activation loop, aa 829-858), other, or several joined N- to C-terminal (JMD-TKD1); see npm1_flt3/domains.py">',
+    '##INFO=<ID=FLT3_INSERTION_DOMAIN,Number=1,Type=String,Description="FLT3 insertions (ITDs): domain of the insertion site, the residue of the first wild-type coding base after the inserted bases (JMD, TKD1, ...; Kayser et al. Blood 2009); see npm1_flt3/domains.py">',
+    '##INFO=<ID=CLASS,Number=1,Type=String,Description="Clinical class: NPM1-mutated (legacy exon-12 frameshift losing W288/W290: ELN mutated NPM1), NPM1-other, FLT3-ITD, FLT3-TKD (protein-changing in-frame change at D835/I836), FLT3-other; see npm1_flt3/classify.py">',
 ]
 
 # Declared only when --symbolic-min-length is used. END, SVTYPE and SVLEN are the VCF 4.2 reserved
@@ -122,6 +125,12 @@ def _add_annotation(record, genome: GenomeReference, transcripts) -> None:
     domain = flt3_domain(annotation)
     if domain is not None:
         record.info["FLT3_DOMAIN"] = domain
+    vartype = record.info.get("VARTYPE", "")
+    insertion_domain = flt3_insertion_site_domain(annotation) if vartype in ("ITD", "INS") else None
+    if insertion_domain is not None:
+        record.info["FLT3_INSERTION_DOMAIN"] = insertion_domain
+    record.info["CLASS"] = clinical_class(gene, vartype, annotation.consequence, annotation.exon_legacy,
+                                          annotation.hgvs_p)
 
 
 def symbolic_form(variant: Variant, genome: GenomeReference) -> dict:

@@ -32,10 +32,11 @@ import pandas as pd
 from cyvcf2 import VCF
 
 from npm1_flt3.caller import HOTSPOT_COLUMNS, read_hotspot_table
+from npm1_flt3.classify import FLT3_ITD, FLT3_OTHER, FLT3_TKD, NPM1_MUTATED, NPM1_OTHER, clinical_class
 from npm1_flt3.eln import eln_components
-from npm1_flt3.sheet import in_time_order
+from npm1_flt3.sheet import baseline_of
 from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, verdict
-from npm1_flt3.stats import allelic_ratio, wilson_interval
+from npm1_flt3.stats import allelic_ratio, total_allelic_ratio, total_fraction, wilson_interval
 from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
 
 VARIANT_COLUMNS = [
@@ -43,23 +44,27 @@ VARIANT_COLUMNS = [
     "hgvs_c", "hgvs_p", "alt_reads", "depth", "vaf", "filter",
     "consequence", "npm1_type", "itd_ar", "domain",
     "vaf_ci_low", "vaf_ci_high", "itd_ar_ci_low", "itd_ar_ci_high",
+    # Issue 11: which status a variant can set (npm1_flt3/classify.py), and an ITD's insertion site.
+    "clinical_class", "insertion_site_domain",
 ]
 
 COHORT_COLUMNS = [
     "sample", "patient", "timepoint", "npm1_status", "npm1_type", "npm1_hgvs_c", "npm1_hgvs_p",
     "npm1_vaf", "npm1_alt_reads", "npm1_depth", "flt3_itd_status", "flt3_itd_count",
-    "flt3_itd_length", "flt3_itd_vaf", "flt3_itd_ar", "flt3_tkd_status", "flt3_tkd_hgvs_p",
+    "flt3_itd_length", "flt3_itd_vaf", "flt3_itd_largest_clone_ar", "flt3_tkd_status", "flt3_tkd_hgvs_p",
     "flt3_tkd_vaf", "qc_status",
     # Added beyond the agreed minimum; documented in README.
     "assay", "npm1_hotspot_depth", "flt3_itd_alt_reads", "flt3_itd_depth", "flt3_itd_hgvs_c",
     "flt3_itd_total_vaf", "flt3_itd_hotspot_depth", "flt3_tkd_hgvs_c", "flt3_tkd_alt_reads",
     "flt3_tkd_depth", "flt3_tkd_hotspot_depth", "uncovered_hotspots", "qc_reasons",
     "npm1_vaf_ci_low", "npm1_vaf_ci_high", "flt3_itd_vaf_ci_low", "flt3_itd_vaf_ci_high",
-    "flt3_itd_ar_ci_low", "flt3_itd_ar_ci_high", "flt3_tkd_vaf_ci_low", "flt3_tkd_vaf_ci_high",
+    "flt3_itd_largest_clone_ar_ci_low", "flt3_itd_largest_clone_ar_ci_high", "flt3_tkd_vaf_ci_low", "flt3_tkd_vaf_ci_high",
     # Clinical reading (issue 6): baseline or follow-up, ELN components, QC numbers.
     "day", "role", "flt3_itd_total_ar", "flt3_itd_total_ar_ci_low", "flt3_itd_total_ar_ci_high",
     "eln2017_npm1_flt3_component", "eln2022_npm1_flt3_component", "eln_note", "flt3_mutated",
     "reads", "mapped_fraction", "duplicate_fraction",
+    # Issue 11: variants that are reported but set no status (npm1_flt3/classify.py).
+    "npm1_other_variants", "flt3_other_variants",
 ]
 
 INTEGER_COLUMNS = [
@@ -72,7 +77,6 @@ INTEGER_COLUMNS = [
 # Which hotspot role decides which status, and the words for a found / not-found result.
 STATUS_ROLES = {"npm1": ("mutated", "wild-type"), "flt3_itd": ("present", "absent"),
                 "flt3_tkd": ("present", "absent")}
-TKD_EXON = 20
 METADATA_COLUMNS = ("sample", "patient", "timepoint", "assay", "day")  # what cohort.tsv takes from the sheet
 # Rows handed to pandas at a time when writing the tables and reading the sheet (memory only: the
 # results do not depend on them).
@@ -104,10 +108,20 @@ def read_sample_vcf(vcf_path: Path) -> tuple[str, list[dict]]:
             "consequence": record.INFO.get("CONSEQUENCE"), "npm1_type": record.INFO.get("NPM1_TYPE"),
             "domain": record.INFO.get("FLT3_DOMAIN"),
             "itd_ar": record.INFO.get("ITD_AR"),
+            "insertion_site_domain": record.INFO.get("FLT3_INSERTION_DOMAIN"),
             **_intervals(record),
         })
     vcf.close()
+    for row in rows:
+        row["clinical_class"] = class_of(row)
     return sample, rows
+
+
+def class_of(variant: dict) -> str:
+    """The variant's clinical class (npm1_flt3/classify.py), derived from its fields rather than read
+    from INFO CLASS, so that VCFs annotated before the class existed follow today's rules too."""
+    return clinical_class(variant["gene"], variant["type"], variant.get("consequence"),
+                          variant.get("exon_legacy"), variant.get("hgvs_p"))
 
 
 def explicit_alt(record) -> str:
@@ -141,18 +155,29 @@ class SampleEvidence:
 def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThresholds()) -> dict:
     """One cohort.tsv row."""
     passing = [v for v in evidence.variants if v["filter"] == "PASS"]
-    npm1 = [v for v in passing if v["gene"] == "NPM1"]
-    itds = [v for v in passing if v["gene"] == "FLT3" and v["type"] == "ITD"]
-    tkds = [v for v in passing if v["gene"] == "FLT3" and v["type"] != "ITD" and v["exon"] == TKD_EXON]
+    by_class = {name: [v for v in passing if class_of(v) == name]
+                for name in (NPM1_MUTATED, NPM1_OTHER, FLT3_ITD, FLT3_TKD, FLT3_OTHER)}
+    itds = by_class[FLT3_ITD]
     role_depth = {role: _role_depth(evidence.hotspots, role) for role in STATUS_ROLES}
     row = {"sample": evidence.sample, "day": None, "role": "baseline", **evidence.metadata}
-    row.update(_npm1_columns(npm1, role_depth["npm1"], evidence.hotspots))
+    row.update(_npm1_columns(by_class[NPM1_MUTATED], role_depth["npm1"], evidence.hotspots))
     row.update(_itd_columns(itds, role_depth["flt3_itd"], evidence.hotspots))
-    row.update(_tkd_columns(tkds, role_depth["flt3_tkd"], evidence.hotspots))
-    row.update(_total_ar_columns(itds))
-    row.update(_clinical_columns(row))
+    row.update(_tkd_columns(by_class[FLT3_TKD], role_depth["flt3_tkd"], evidence.hotspots))
+    total_ar = total_allelic_ratio([(v["alt_reads"], v["depth"]) for v in itds])
+    row.update(_total_ar_columns(itds, total_ar))
+    row.update(_clinical_columns(row, total_ar))
     row.update(_qc_columns(evidence, thresholds))
+    row["npm1_other_variants"] = _listed(by_class[NPM1_OTHER])
+    row["flt3_other_variants"] = _listed(by_class[FLT3_OTHER])
     return row
+
+
+def _listed(variants: list[dict]) -> str | None:
+    """'c.700dup p.(Val234GlyfsTer8) 12.1%; ...': variants reported beside the status columns."""
+    if not variants:
+        return None
+    return "; ".join(f"{v['hgvs_c'].split(':')[-1]} {v['hgvs_p'] or ''} {100 * v['vaf']:.1f}%".replace("  ", " ")
+                     for v in variants)
 
 
 def _role_depth(hotspots: list[dict], role: str) -> int:
@@ -189,13 +214,15 @@ def _itd_columns(itds, hotspot_depth, hotspots) -> dict:
     return {
         "flt3_itd_status": _status(bool(itds), "flt3_itd", hotspots),
         "flt3_itd_count": len(itds), "flt3_itd_length": top.get("length"),
-        "flt3_itd_vaf": top.get("vaf"), "flt3_itd_ar": top.get("itd_ar"),
+        "flt3_itd_vaf": top.get("vaf"), "flt3_itd_largest_clone_ar": top.get("itd_ar"),
         "flt3_itd_alt_reads": top.get("alt_reads"), "flt3_itd_depth": top.get("depth"),
         "flt3_itd_hgvs_c": top.get("hgvs_c"),
-        "flt3_itd_total_vaf": round(sum(v["vaf"] for v in itds), 4) if itds else None,
+        "flt3_itd_total_vaf": round(float(total_fraction([(v["alt_reads"], v["depth"]) for v in itds])), 4)
+        if itds else None,
         "flt3_itd_hotspot_depth": hotspot_depth,
         "flt3_itd_vaf_ci_low": top.get("vaf_ci_low"), "flt3_itd_vaf_ci_high": top.get("vaf_ci_high"),
-        "flt3_itd_ar_ci_low": top.get("itd_ar_ci_low"), "flt3_itd_ar_ci_high": top.get("itd_ar_ci_high"),
+        "flt3_itd_largest_clone_ar_ci_low": top.get("itd_ar_ci_low"),
+        "flt3_itd_largest_clone_ar_ci_high": top.get("itd_ar_ci_high"),
     }
 
 
@@ -210,14 +237,14 @@ def _tkd_columns(tkds, hotspot_depth, hotspots) -> dict:
     }
 
 
-def _total_ar_columns(itds) -> dict:
-    """AR of all ITD clones together (total mutant over wild type, as fragment analysis reads it),
-    its interval from the Wilson interval of the summed alt fragments over the deepest clone's depth."""
+def _total_ar_columns(itds, total_ar) -> dict:
+    """AR of all ITD clones together (total mutant over wild type, as fragment analysis reads it;
+    exact, from the counts: npm1_flt3/eln.py), its interval from the Wilson interval of the summed
+    alt fragments over the deepest clone's depth."""
     if not itds:
         return {"flt3_itd_total_ar": None, "flt3_itd_total_ar_ci_low": None, "flt3_itd_total_ar_ci_high": None}
-    total_vaf = sum(v["vaf"] for v in itds)
     low, high = wilson_interval(sum(v["alt_reads"] for v in itds), max(v["depth"] for v in itds))
-    return {"flt3_itd_total_ar": _rounded(allelic_ratio(total_vaf, 0.0)),
+    return {"flt3_itd_total_ar": _rounded(None if total_ar is None else float(total_ar)),
             "flt3_itd_total_ar_ci_low": _rounded(allelic_ratio(low, 0.0) or 0.0),
             "flt3_itd_total_ar_ci_high": _rounded(allelic_ratio(high, 0.0))}
 
@@ -226,14 +253,15 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _clinical_columns(row: dict) -> dict:
+def _clinical_columns(row: dict, total_ar) -> dict:
     itd, tkd = row["flt3_itd_status"], row["flt3_tkd_status"]
     # FLT3 inhibitors (midostaurin, gilteritinib) count ITD and TKD alike.
     flt3 = "yes" if "present" in (itd, tkd) else ("no" if itd == tkd == "absent" else "no-call")
     columns = {"flt3_mutated": flt3}
     if row["role"] == "baseline":
-        columns.update(eln_components(row["npm1_status"], itd, row["flt3_itd_total_ar"],
-                                      (row["flt3_itd_total_ar_ci_low"], row["flt3_itd_total_ar_ci_high"])))
+        columns.update(eln_components(row["npm1_status"], itd, total_ar,
+                                      (row["flt3_itd_total_ar_ci_low"], row["flt3_itd_total_ar_ci_high"]),
+                                      timepoint=row.get("timepoint") or ""))
     else:
         columns.update({"eln2017_npm1_flt3_component": None, "eln2022_npm1_flt3_component": None,
                         "eln_note": "follow-up sample: ELN components apply to the baseline sample"})
@@ -254,8 +282,8 @@ def _qc_columns(evidence: SampleEvidence, thresholds: QcThresholds) -> dict:
 
 def read_metadata(sheet: Path) -> dict[str, dict]:
     """patient, timepoint, assay, day and role per sample (first unit's row; the sheet check made
-    them agree). role: 'baseline' for each patient's first sample (lowest day, else first in the
-    sheet), 'follow-up' for the others."""
+    them agree). role: 'baseline' for each patient's diagnosis sample (timepoint 'diagnosis'), or
+    without one its first sample (lowest day, else first in the sheet); 'follow-up' for the others."""
     # Only the columns used, a chunk of rows at a time, as plain lists: a whole 10,000-row sheet as
     # pandas rows would take more memory than the cohort table written.
     metadata = {}
@@ -279,11 +307,13 @@ def read_metadata(sheet: Path) -> dict[str, dict]:
 
 
 def baseline_samples(metadata: dict[str, dict]) -> list[str]:
-    """Each patient's first sample in time order (npm1_flt3/sheet.py, in_time_order)."""
+    """Each patient's baseline: its diagnosis sample, else its first in time (npm1_flt3/sheet.py,
+    baseline_of)."""
     by_patient: dict[str, list[str]] = {}
     for sample, meta in metadata.items():
         by_patient.setdefault(meta["patient"], []).append(sample)
-    return [in_time_order(samples, lambda s: metadata[s]["day"])[0] for samples in by_patient.values()]
+    return [baseline_of(samples, lambda s: metadata[s]["day"], lambda s: metadata[s]["timepoint"])
+            for samples in by_patient.values()]
 
 
 def hotspot_tables_by_sample(hotspot_tables: list[Path]) -> dict[str, Path]:

@@ -35,6 +35,18 @@ c.-N, c.*N only) give no residue, and then no domain.
 
 The label lists the domains the residues touch in N- to C-terminal order, joined by '-':
 an ITD duplicating residues 600-611 is ``JMD-TKD1``, one at 568-575 is ``other-JMD``.
+
+Insertion site (FLT3-ITDs)
+--------------------------
+Beside the domain of the duplicated residues, an ITD has the domain of its *insertion site*,
+the residue in front of which the new copy sits; the TKD1-ITD literature classifies ITDs by it
+(Kayser et al., Blood 2009;114:2386, Table 2, "localization of ITD integration"; Rücker et al.,
+Leukemia 2022;36:90-99, RATIFY: JMD versus TKD1 insertion sites). The site is read as getITD
+does ("the WT bp following the insert", getITD's ``set_insertion_site``): the first wild-type
+coding base after the inserted bases, on the 3'-shifted HGVS placement (c.X_Ydup inserts after
+c.Y, so the site is c.Y+1; c.A_Bins... has its site at c.B), and its codon ceil(c / 3). An
+insertion whose following base is intronic or UTR (c.1826_1837+12dup) has no residue, so no
+insertion-site domain.
 """
 
 from __future__ import annotations
@@ -97,6 +109,35 @@ def residues_from_hgvs_c(hgvs_c: str) -> tuple[int, int] | None:
         return None
     codons = [-(-int(re.split(r"[+-]", p)[0]) // 3) for p in positions]
     return min(codons), max(codons)
+
+
+# The last position of a dup ("c.1771_1800dup" -> 1800) or the second one of an insertion
+# ("c.1837_1838insGGA" -> 1838); None when that position is intronic or UTR.
+_DUP_END = re.compile(r"c\.(?:[-*]?\d+(?:[+-]\d+)?_)?([-*]?\d+(?:[+-]\d+)?)dup")
+_INS_AFTER = re.compile(r"c\.[-*]?\d+(?:[+-]\d+)?_([-*]?\d+(?:[+-]\d+)?)ins")
+
+
+def insertion_site_residue(hgvs_c: str) -> int | None:
+    """Residue of the first wild-type coding base after an insertion or duplication (module
+    docstring), or None when that base is intronic or UTR or the change is neither."""
+    dup, ins = _DUP_END.search(hgvs_c or ""), _INS_AFTER.search(hgvs_c or "")
+    if dup:
+        position, following = dup.group(1), 1
+    elif ins:
+        position, following = ins.group(1), 0
+    else:
+        return None
+    if not position.isdigit():  # c.N+k, c.N-k, c.-N, c.*N: not a coding base
+        return None
+    return -(-(int(position) + following) // 3)
+
+
+def flt3_insertion_site_domain(annotation: VariantAnnotation) -> str | None:
+    """Domain of an FLT3 insertion's insertion site; None for other variants or a non-coding site."""
+    if annotation.gene != "FLT3":
+        return None
+    residue = insertion_site_residue(annotation.hgvs_c)
+    return residue_domain(residue) if residue is not None else None
 
 
 def flt3_domain(annotation: VariantAnnotation) -> str | None:

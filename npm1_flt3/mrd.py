@@ -60,7 +60,8 @@ def read_track_table(path: Path) -> list[dict]:
 
 
 def followed_patients(metadata: dict[str, dict]) -> dict[str, list[str]]:
-    """Patients with more than one sample -> their samples in time order (the first: baseline)."""
+    """Patients with more than one sample -> their samples in time order (the baseline is the one
+    read_metadata marks: the diagnosis sample, else the first)."""
     by_patient: dict[str, list[str]] = {}
     for sample, meta in metadata.items():
         by_patient.setdefault(meta["patient"], []).append(sample)
@@ -72,7 +73,7 @@ def mrd_rows(track: dict[str, list[dict]], metadata: dict[str, dict], settings: 
     """mrd.tsv rows: per followed patient, per baseline allele, per sample in time order."""
     rows = []
     for patient, samples in followed_patients(metadata).items():
-        baseline = samples[0]
+        baseline = next(s for s in samples if metadata[s]["role"] == "baseline")
         for allele in track.get(baseline, []):
             key = _allele_key(allele)
             baseline_vaf = _number(allele["vaf"])

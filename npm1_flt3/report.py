@@ -61,8 +61,10 @@ STATUS_HEADERS = {
     "flt3_itd_status": {"title": "FLT3-ITD", "description": "FLT3-ITD: present, absent or no-call"},
     "flt3_itd_length": {"title": "ITD bp", "description": "Length of the largest ITD clone (bp)",
                         "format": "{:,.0f}"},
-    "flt3_itd_ar": {"title": "ITD AR", "description": "FLT3-ITD allelic ratio (all clones: mutant / wild type)",
-                    "format": "{:,.3f}"},
+    "flt3_itd_total_ar": {"title": "ITD total AR",
+                          "description": "FLT3-ITD allelic ratio of all clones together (mutant / wild type; "
+                                         "cohort.tsv flt3_itd_total_ar, the AR ELN 2017 uses)",
+                          "format": "{:,.3f}"},
     "qc_status": {"title": "QC", "description": "npm1-flt3 QC verdict (reasons in the NPM1 / FLT3 table)"},
 }
 TABLE_HEADERS = {
@@ -82,10 +84,16 @@ TABLE_HEADERS = {
                                     "description": "NPM1/FLT3 component of the ELN 2017 risk class (not the class)"},
     "eln2022_npm1_flt3_component": {"title": "ELN 2022 (NPM1/FLT3)",
                                     "description": "NPM1/FLT3 component of the ELN 2022 risk class (not the class)"},
+    "eln_note": {"title": "ELN note", "description": "What to know before acting on the ELN components "
+                                                     "(AR interval spanning 0.5, low-level ITD, baseline not at diagnosis)"},
+    "npm1_other_variants": {"title": "NPM1 other", "description": "NPM1 variants that do not make NPM1 'mutated' "
+                                                                  "(legacy exons 5, 9, 11; in-frame exon 12)"},
+    "flt3_other_variants": {"title": "FLT3 other", "description": "FLT3 variants that are neither ITD nor "
+                                                                  "D835/I836 TKD (e.g. synonymous)"},
     "qc_reasons": {"title": "QC reasons", "description": "Why the QC verdict is not pass"},
 }
 PERCENT_COLUMNS = {"npm1_vaf", "flt3_itd_vaf"}
-NUMBER_COLUMNS = {"flt3_itd_length", "flt3_itd_ar", "npm1_hotspot_depth", "flt3_itd_hotspot_depth",
+NUMBER_COLUMNS = {"flt3_itd_length", "flt3_itd_total_ar", "npm1_hotspot_depth", "flt3_itd_hotspot_depth",
                   "flt3_tkd_hotspot_depth"}
 
 
@@ -94,7 +102,7 @@ def sample_values(row: pd.Series, columns) -> dict:
     (empty cells left out, MultiQC shows them blank)."""
     values = {}
     for column in columns:
-        cell = row["flt3_itd_total_ar" if column == "flt3_itd_ar" else column]
+        cell = row[column]
         if cell == "":
             continue
         if column in PERCENT_COLUMNS:

@@ -304,8 +304,18 @@ def units_by_sample(units) -> dict[str, list[Unit]]:
 
 def in_time_order(items: list, day_of) -> list:
     """A patient's samples in time order: by day when the patient has days (the sheet check makes
-    that all or none), else in sheet order. The first one is the patient's baseline."""
+    that all or none), else in sheet order. The baseline is chosen by ``baseline_of``."""
     return [item for _, item in sorted(enumerate(items), key=lambda pair: (day_of(pair[1]) or 0, pair[0]))]
+
+
+def baseline_of(items: list, day_of, timepoint_of) -> object:
+    """A patient's baseline sample: the one whose timepoint is 'diagnosis' (any case; the sheet
+    check allows one per patient), else the first in time order. ELN classifies the diagnostic
+    sample, and MRD measures the diagnosis alleles, even when the sheet lists an earlier sample
+    (a pre-diagnosis screen, say)."""
+    ordered = in_time_order(items, day_of)
+    diagnosis = [item for item in ordered if (timepoint_of(item) or "").strip().lower() == "diagnosis"]
+    return (diagnosis or ordered)[0]
 
 
 def samples_by_patient(units) -> dict[str, list[Unit]]:

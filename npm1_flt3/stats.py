@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 Z_95 = 1.959964  # two-sided 95%
 
@@ -29,6 +30,20 @@ def allelic_ratio(vaf: float, other_itd_vaf: float) -> float | None:
     """AR = VAF / (1 - all ITD VAFs): mutant over wild-type; None when no wild type is left."""
     wild_type = 1 - other_itd_vaf - vaf
     return vaf / wild_type if wild_type > 0 else None
+
+
+def total_fraction(counts: list[tuple[int, int]]) -> Fraction:
+    """Sum of alt / depth over clones, exactly (no rounding on the way to a clinical cut-off)."""
+    return sum((Fraction(alt, depth) for alt, depth in counts if depth > 0), Fraction(0))
+
+
+def total_allelic_ratio(counts: list[tuple[int, int]]) -> Fraction | None:
+    """AR of all clones together, exactly: total / (1 - total), from (alt, depth) counts; None
+    when no wild type is left (or no clone). 100 ITD fragments of 300 give exactly 1/2."""
+    if not counts:
+        return None
+    total = total_fraction(counts)
+    return total / (1 - total) if total < 1 else None
 
 
 def allelic_ratio_interval(vaf_interval: tuple[float, float], other_itd_vaf: float) -> tuple[float, float | None]:

@@ -5,7 +5,11 @@ follow-ups), so that a patient followed over three timepoints is not counted thr
 QC verdicts count every sample. Sections:
 
 * samples: patients (baseline samples) and follow-up samples;
-* npm1_type: A, B, D, other, wild-type, no-call;
+* npm1_type: A, B, D, other, wild-type, no-call (NPM1-mutated as ELN defines it: the legacy
+  exon-12 frameshift, npm1_flt3/classify.py);
+* reported_not_classifying: patients with an NPM1 variant that is not that (legacy exons 5, 9,
+  11, in-frame exon 12), and with an FLT3 variant that is neither ITD nor TKD (a synonymous
+  change at D835, say): counted apart, never in npm1_type or flt3_tkd;
 * flt3_itd_length: passing ITD clones of baseline samples per length bin (min / median / max in
   the note);
 * co_occurrence: NPM1 x FLT3-ITD, and FLT3-ITD among NPM1-mutated patients;
@@ -30,6 +34,11 @@ CO_OCCURRENCE = (
     ("wild-type", "present", "NPM1 wild-type, FLT3-ITD present"),
     ("wild-type", "absent", "NPM1 wild-type, FLT3-ITD absent"),
 )
+# cohort.tsv columns of variants that are reported but set no status (npm1_flt3/classify.py).
+REPORTED_NOT_CLASSIFYING = {
+    "npm1_other_variants": "NPM1 variant other than the exon-12 frameshift",
+    "flt3_other_variants": "FLT3 variant other than ITD or D835/I836 TKD",
+}
 COMPONENT_VALUES = ("favourable", "intermediate", "adverse", "none", "no-call")
 
 
@@ -41,7 +50,7 @@ class CohortSummary:
         self.follow_up = 0
         self.counts: dict[str, Counter] = {name: Counter() for name in (
             "npm1_type", "co_occurrence", "flt3_tkd", "eln2017_npm1_flt3_component",
-            "eln2022_npm1_flt3_component", "qc_status")}
+            "eln2022_npm1_flt3_component", "qc_status", "reported_not_classifying")}
         self.itd_lengths: list[int] = []
 
     def add(self, row: dict, variants: list[dict]) -> None:
@@ -56,15 +65,20 @@ class CohortSummary:
         self.counts["flt3_tkd"][row["flt3_tkd_status"]] += 1
         for column in ("eln2017_npm1_flt3_component", "eln2022_npm1_flt3_component"):
             self.counts[column][row[column]] += 1
+        for column in REPORTED_NOT_CLASSIFYING:
+            self.counts["reported_not_classifying"][column] += bool(row.get(column))
         self.itd_lengths += [int(v["length"]) for v in variants
                              if v["filter"] == "PASS" and v["type"] == "ITD"]
 
     def rows(self) -> list[dict]:
         rows = [_row("samples", "patients (baseline samples)", self.baseline, None,
-                     "each patient's first sample; every other count but qc_status is over these"),
+                     "each patient's baseline: its diagnosis sample, else its first; every other count but qc_status is over these"),
                 _row("samples", "follow-up samples", self.follow_up, None)]
         rows += [_row("npm1_type", name, self.counts["npm1_type"][name], self.baseline)
                  for name in NPM1_CATEGORIES]
+        rows += [_row("reported_not_classifying", label, self.counts["reported_not_classifying"][column],
+                      self.baseline, "patients; reported in variants.tsv, sets no status or ELN component")
+                 for column, label in REPORTED_NOT_CLASSIFYING.items()]
         rows += self._itd_length_rows()
         rows += self._co_occurrence_rows()
         rows += [_row("flt3_tkd", name, self.counts["flt3_tkd"][name], self.baseline)

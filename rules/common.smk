@@ -22,7 +22,7 @@ sys.path.insert(0, workflow.basedir)
 os.environ["PATH"] = os.pathsep.join((os.path.dirname(sys.executable), os.environ.get("PATH", "")))
 
 from npm1_flt3 import __version__ as NPM1_FLT3_VERSION  # noqa: E402
-from npm1_flt3.sheet import SheetError, in_time_order, load_sheet, samples_by_patient, units_by_sample  # noqa: E402
+from npm1_flt3.sheet import SheetError, baseline_of, in_time_order, load_sheet, samples_by_patient, units_by_sample  # noqa: E402
 
 SAFE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*"
 
@@ -53,13 +53,19 @@ except SheetError as error:
 
 UNITS_BY_SAMPLE = units_by_sample(UNITS)
 SAMPLES = list(UNITS_BY_SAMPLE)
-# MRD follow-up: patients with more than one sample -> their samples in time order (first: baseline).
+# MRD follow-up: patients with more than one sample -> their samples in time order; each sample's
+# baseline is its patient's diagnosis sample, else the first (npm1_flt3/sheet.py, baseline_of).
 FOLLOWED = {
     patient: [unit.sample for unit in in_time_order(units, lambda unit: unit.day)]
     for patient, units in samples_by_patient(UNITS).items()
     if len(units) > 1
 }
-BASELINE_OF = {sample: samples[0] for samples in FOLLOWED.values() for sample in samples}
+BASELINE_OF = {
+    unit.sample: baseline_of(units, lambda u: u.day, lambda u: u.timepoint).sample
+    for patient, units in samples_by_patient(UNITS).items()
+    if len(units) > 1
+    for unit in units
+}
 REFERENCE_SOURCE = Path(config["reference"]).resolve()
 ANNOTATION = str(Path(config["annotation"]).resolve())
 RESOURCES = config["resources_dir"]

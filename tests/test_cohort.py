@@ -20,7 +20,21 @@ def hotspots(low: tuple[str, ...] = ()) -> list[dict]:
 
 def variant(gene, vartype, vaf, filter="PASS", exon=None, length=4, **extra) -> dict:
     return {"gene": gene, "type": vartype, "vaf": vaf, "filter": filter, "exon": exon,
-            "length": length, "alt_reads": int(vaf * 500), "depth": 500, **extra}
+            "length": length, "alt_reads": round(vaf * 500), "depth": 500, **extra}
+
+
+def npm1_type_a(vaf, filter="PASS") -> dict:
+    return variant("NPM1", "INS", vaf, filter, exon=11, exon_legacy=12, npm1_type="A",
+                   hgvs_c="NM_002520.7:c.860_863dup", hgvs_p="p.(Trp288CysfsTer12)", consequence="frameshift")
+
+
+def flt3_itd(vaf, length, **extra) -> dict:
+    return variant("FLT3", "ITD", vaf, exon=14, length=length, consequence="inframe_duplication", **extra)
+
+
+def flt3_snv(vaf, hgvs_p, consequence) -> dict:
+    return variant("FLT3", "SNV", vaf, exon=20, hgvs_c="NM_004119.3:c.2505T>C", hgvs_p=hgvs_p,
+                   consequence=consequence)
 
 
 def summary(variants, low=()):
@@ -42,13 +56,13 @@ def test_nothing_found_at_low_depth_is_no_call():
 
 
 def test_a_passing_call_wins_even_at_low_depth():
-    row = summary([variant("NPM1", "INS", 0.3, npm1_type="A")], low=("NPM1_exon12",))
+    row = summary([npm1_type_a(0.3)], low=("NPM1_exon12",))
     assert row["npm1_status"] == "mutated"
     assert row["npm1_type"] == "A"
 
 
 def test_filtered_calls_do_not_make_a_sample_mutated():
-    row = summary([variant("NPM1", "INS", 0.004, filter="LowVAF")])
+    row = summary([npm1_type_a(0.004, filter="LowVAF")])
     assert row["npm1_status"] == "wild-type"
 
 
@@ -59,22 +73,66 @@ def test_a_coverage_only_hotspot_is_listed_but_does_not_decide():
 
 
 def test_two_itd_clones_report_the_largest_and_the_total():
-    row = summary([
-        variant("FLT3", "ITD", 0.10, length=21, itd_ar=0.1 / 0.6),
-        variant("FLT3", "ITD", 0.30, length=60, itd_ar=0.3 / 0.6),
-    ])
+    row = summary([flt3_itd(0.10, 21, itd_ar=0.1 / 0.6), flt3_itd(0.30, 60, itd_ar=0.3 / 0.6)])
     assert row["flt3_itd_status"] == "present"
     assert (row["flt3_itd_count"], row["flt3_itd_length"], row["flt3_itd_vaf"]) == (2, 60, 0.30)
-    assert row["flt3_itd_ar"] == pytest.approx(0.5)
+    assert row["flt3_itd_largest_clone_ar"] == pytest.approx(0.5)
     assert row["flt3_itd_total_vaf"] == pytest.approx(0.4)
+    assert row["flt3_itd_total_ar"] == pytest.approx(0.4 / 0.6, abs=1e-4)
 
 
-def test_tkd_is_an_exon_20_call_not_an_itd():
-    row = summary([variant("FLT3", "SNV", 0.05, exon=20, hgvs_p="p.(Asp835Tyr)"),
-                   variant("FLT3", "INS", 0.05, exon=14)])
+def test_tkd_is_a_d835_i836_protein_change_not_an_itd():
+    row = summary([flt3_snv(0.05, "p.(Asp835Tyr)", "missense"),
+                   variant("FLT3", "INS", 0.05, exon=14, consequence="frameshift", hgvs_c="NM_004119.3:c.1772_1775dup",
+                           hgvs_p="p.(Tyr591Ter)")])
     assert row["flt3_tkd_status"] == "present"
     assert row["flt3_tkd_hgvs_p"] == "p.(Asp835Tyr)"
     assert row["flt3_itd_status"] == "absent"
+    assert row["flt3_mutated"] == "yes"
+
+
+def test_a_synonymous_change_at_d835_is_reported_but_is_no_tkd():
+    row = summary([flt3_snv(0.40, "p.(Asp835=)", "synonymous")])
+    assert (row["flt3_tkd_status"], row["flt3_mutated"]) == ("absent", "no")
+    assert row["flt3_other_variants"] == "c.2505T>C p.(Asp835=) 40.0%"
+
+
+def test_an_npm1_frameshift_outside_exon_12_does_not_make_npm1_mutated():
+    exon5 = variant("NPM1", "DEL", 0.35, exon=5, exon_legacy=5, hgvs_c="NM_002520.7:c.394del",
+                    hgvs_p="p.(Ser132ValfsTer5)", consequence="frameshift")
+    row = summary([exon5])
+    assert (row["npm1_status"], row["npm1_type"]) == ("wild-type", None)
+    assert row["npm1_other_variants"] == "c.394del p.(Ser132ValfsTer5) 35.0%"
+    assert (row["eln2017_npm1_flt3_component"], row["eln2022_npm1_flt3_component"]) == ("intermediate", "none")
+
+
+def test_an_in_frame_exon_12_change_does_not_make_npm1_mutated():
+    in_frame = variant("NPM1", "INS", 0.3, exon=11, exon_legacy=12, hgvs_c="NM_002520.7:c.863_864insCTTCCG",
+                       hgvs_p="p.(Trp288_Cys289insSerSer)", consequence="inframe_insertion")
+    assert summary([in_frame])["npm1_status"] == "wild-type"
+
+
+def test_an_exon_12_frameshift_after_trp290_keeps_the_nucleolar_signal():
+    late = variant("NPM1", "DEL", 0.3, exon=11, exon_legacy=12, hgvs_c="NM_002520.7:c.875del",
+                   hgvs_p="p.(Lys292SerfsTer4)", consequence="frameshift")
+    assert summary([late])["npm1_status"] == "wild-type"
+
+
+def test_allelic_ratio_exactly_one_half_is_high_for_eln_2017():
+    # 100 ITD fragments of 300: AR = 100 / 200 = 0.5 exactly; ELN 2017 counts >= 0.5 as high.
+    itd = flt3_itd(0.3333, 30)
+    itd.update(alt_reads=100, depth=300)
+    row = summary([npm1_type_a(0.4), itd])
+    assert row["flt3_itd_total_ar"] == 0.5
+    assert row["eln2017_npm1_flt3_component"] == "intermediate"
+
+
+def test_a_low_level_itd_sets_the_component_with_a_note():
+    itd = flt3_itd(0.003, 30)
+    itd.update(alt_reads=3, depth=1000)
+    row = summary([npm1_type_a(0.4), itd])
+    assert row["eln2022_npm1_flt3_component"] == "intermediate"
+    assert "below 0.05, the fragment-analysis positivity cut-off" in row["eln_note"]
 
 
 def test_a_symbolic_itd_record_reads_back_as_its_explicit_allele(tmp_path):

@@ -11,6 +11,8 @@ from conftest import EXONS, PEER_CASES, REFERENCE
 from npm1_flt3.domains import (
     FLT3_DOMAINS,
     flt3_domain,
+    flt3_insertion_site_domain,
+    insertion_site_residue,
     residue_domain,
     residues_domain,
     residues_from_hgvs_c,
@@ -152,3 +154,30 @@ def test_splice_region_variant_uses_its_coding_codons():
     annotation = VariantAnnotation("FLT3", "NM_004119.3", "NM_004119.3:c.1836_1837+2del", "p.?",
                                    None, None, 14, "splice_region")
     assert flt3_domain(annotation) == "TKD1"  # codons 612-613
+
+
+@pytest.mark.parametrize("hgvs_c, residue", [
+    ("NM_004119.3:c.1771_1800dup", 601),    # copy inserted after c.1800: first wild-type base c.1801
+    ("NM_004119.3:c.1800_1826dup", 609),    # c.1827 is codon 609, the JMD hinge
+    ("NM_004119.3:c.1801_1827dup", 610),    # c.1828 is codon 610: beta1-sheet of TKD1
+    ("NM_004119.3:c.1838_1852dup", 618),    # an ITD starting at the first base of exon 15
+    ("NM_004119.3:c.1799_1800insGAATTC", 600),
+    ("NM_004119.3:c.1826_1837+12dup", None),  # the copy ends in intron 14: no coding base follows
+    ("NM_004119.3:c.2503G>T", None),
+])
+def test_insertion_site_is_the_first_wild_type_base_after_the_copy(hgvs_c, residue):
+    assert insertion_site_residue(hgvs_c) == residue
+
+
+def test_insertion_site_domain_beside_the_duplicated_span():
+    def annotation(hgvs_c, hgvs_p):
+        return VariantAnnotation("FLT3", "NM_004119.3", hgvs_c, hgvs_p, 14, 14, None, "inframe_duplication")
+
+    # Residues 600-609 duplicated (JMD), the copy inserted in front of residue 610 (TKD1).
+    itd = annotation("NM_004119.3:c.1798_1827dup", "p.(Tyr600_Gln609dup)")
+    assert (flt3_domain(itd), flt3_insertion_site_domain(itd)) == ("JMD", "TKD1")
+    jmd = annotation("NM_004119.3:c.1771_1800dup", "p.(Ser591_Tyr600dup)")
+    assert (flt3_domain(jmd), flt3_insertion_site_domain(jmd)) == ("JMD", "JMD")
+    npm1 = VariantAnnotation("NPM1", "NM_002520.7", "NM_002520.7:c.860_863dup", "p.(Trp288CysfsTer12)",
+                             11, 12, None, "frameshift")
+    assert flt3_insertion_site_domain(npm1) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from npm1_flt3.eln import eln_components
@@ -43,3 +45,28 @@ def test_an_allelic_ratio_whose_interval_spans_the_cutoff_is_flagged():
     assert row["eln2017_npm1_flt3_component"] == "favourable"
     assert "spans the ELN 2017 cut-off 0.5" in row["eln_note"]
     assert eln_components("mutated", "present", 0.2, (0.15, 0.26))["eln_note"] == ""
+
+
+def test_allelic_ratio_from_counts_at_exactly_one_half_is_high():
+    # 100 ITD fragments of 300: a VAF rounded to 0.3333 would give AR 0.49996 and "low".
+    from npm1_flt3.stats import total_allelic_ratio
+
+    ar = total_allelic_ratio([(100, 300)])
+    assert ar == Fraction(1, 2)
+    assert eln_components("mutated", "present", ar, NO_CI)["eln2017_npm1_flt3_component"] == "intermediate"
+    assert total_allelic_ratio([(40, 400), (60, 300)]) == Fraction(3, 7)  # 0.1 + 0.2 over 0.7
+    assert total_allelic_ratio([(300, 300)]) is None  # no wild type left: unbounded
+
+
+def test_an_itd_below_the_fragment_analysis_cutoff_is_flagged_but_counted():
+    row = eln_components("mutated", "present", Fraction(3, 997), NO_CI)
+    assert row["eln2022_npm1_flt3_component"] == "intermediate"
+    assert "ITD AR 0.003 is below 0.05, the fragment-analysis positivity cut-off" in row["eln_note"]
+    assert "below 0.05" not in eln_components("mutated", "present", Fraction(1, 20), NO_CI)["eln_note"]
+
+
+def test_a_baseline_not_marked_diagnosis_says_so():
+    assert "not marked timepoint 'diagnosis' (timepoint: 'remission')" in \
+        eln_components("mutated", "absent", None, NO_CI, timepoint="remission")["eln_note"]
+    assert "timepoint: 'not given'" in eln_components("mutated", "absent", None, NO_CI, timepoint="")["eln_note"]
+    assert eln_components("mutated", "absent", None, NO_CI, timepoint="Diagnosis")["eln_note"] == ""

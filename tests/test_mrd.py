@@ -35,6 +35,23 @@ def test_baseline_is_the_earliest_day_whatever_the_sheet_order():
     assert followed_patients(metadata) == {"P1": ["D", "M", "R"]}
 
 
+def test_the_diagnosis_sample_is_the_baseline_even_when_an_earlier_sample_exists(tmp_path):
+    # A pre-diagnosis screen at day -20: MRD follows the diagnosis alleles, ELN classifies diagnosis.
+    from npm1_flt3.cohort import read_metadata
+
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text("sample\tunit\tfq1\tfq2\tpatient\ttimepoint\tday\n"
+                     "S\tL1\ta\t\tP1\tscreen\t-20\nD\tL1\tb\t\tP1\tdiagnosis\t0\n"
+                     "M\tL1\tc\t\tP1\tremission\t30\nX\tL1\td\t\tP2\trelapse\t\n")
+    metadata = read_metadata(sheet)
+    assert {s: m["role"] for s, m in metadata.items()} == \
+        {"S": "follow-up", "D": "baseline", "M": "follow-up", "X": "baseline"}
+    track = {s: [measured(s, 10, 500)] for s in "SDM"}
+    rows = mrd_rows(track, metadata, MrdSettings())
+    assert [(r["sample"], r["role"]) for r in rows] == [("S", "follow-up"), ("D", "baseline"), ("M", "follow-up")]
+    assert {r["baseline_vaf"] for r in rows} == {0.02}
+
+
 def test_status_detected_not_detected_and_no_call():
     metadata = {"D": meta("P1", "diagnosis", 0, "baseline"), "A": meta("P1", "a", 10),
                 "B": meta("P1", "b", 20), "C": meta("P1", "c", 30)}

@@ -71,3 +71,14 @@ def test_eln_components_and_qc_verdicts_are_counted():
     assert ("eln2017_npm1_flt3_component", "none") not in table  # ELN 2017 has no 'none'
     assert [table["qc_status", v]["count"] for v in ("pass", "warn", "fail")] == [4, 1, 1]
     assert table["qc_status", "pass"]["denominator"] == 6
+
+
+def test_variants_that_set_no_status_are_counted_apart_per_patient():
+    exon5 = {**row("wild-type"), "npm1_other_variants": "c.394del p.(Ser132ValfsTer5) 35.0%"}
+    synonymous = {**row("mutated", "A", eln2017="favourable", eln2022="favourable"),
+                  "flt3_other_variants": "c.2505T>C p.(Asp835=) 40.0%"}
+    table = summary_of([(exon5, []), (synonymous, []), (row(), [])])
+    assert table["reported_not_classifying", "NPM1 variant other than the exon-12 frameshift"]["count"] == 1
+    assert table["reported_not_classifying", "FLT3 variant other than ITD or D835/I836 TKD"]["count"] == 1
+    assert table["npm1_type", "wild-type"]["count"] == 2  # the exon-5 frameshift is not NPM1-mutated
+    assert table["flt3_tkd", "absent"]["count"] == 3

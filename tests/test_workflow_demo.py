@@ -83,9 +83,9 @@ def test_vaf_is_close_to_the_simulated_fraction(variants, truth):
 
 def test_itd_allelic_ratio_follows_the_vaf(cohort):
     row = cohort.loc["S04"]
-    vaf, ar = float(row.flt3_itd_vaf), float(row.flt3_itd_ar)
+    vaf, ar = float(row.flt3_itd_vaf), float(row.flt3_itd_largest_clone_ar)
     assert ar == pytest.approx(vaf / (1 - vaf), abs=2e-3)
-    assert float(row.flt3_itd_ar_ci_low) < ar < float(row.flt3_itd_ar_ci_high)
+    assert float(row.flt3_itd_largest_clone_ar_ci_low) < ar < float(row.flt3_itd_largest_clone_ar_ci_high)
 
 
 def test_every_fraction_has_a_95_percent_interval_around_it(variants):
