@@ -27,9 +27,10 @@ allelic ratio (>=0.5)"), so 100 ITD fragments of 300, AR exactly 0.5, is high.
 * the ITD is below the fragment-analysis positivity cut-off that ELN's evidence rests on: the
   FLT3 results behind ELN 2017/2022 come from capillary fragment analysis, which calls an ITD
   positive at a mutant/wild-type ratio of 0.05 or more (RATIFY, Stone et al., N Engl J Med
-  2017;377:454-464, where FLT3-ITD positivity was an allelic ratio >= 0.05 by the assay that
-  became the LeukoStrat CDx FLT3 Mutation Assay). An NGS-detected ITD below that still sets the
-  component (it is there), but ELN's outcome data never saw such a patient as ITD-positive;
+  2017;377:454-464, stratified FLT3-ITD by allelic ratio as low, 0.05-0.7, or high, > 0.7, by
+  the fragment assay that became the LeukoStrat CDx FLT3 Mutation Assay; an AR under 0.05 was
+  not ITD-positive). An NGS-detected ITD below that still sets the component (it is there), but
+  ELN's outcome data never saw such a patient as ITD-positive;
 * the baseline sample is not marked timepoint 'diagnosis' (ELN classifies at diagnosis).
 """
 
