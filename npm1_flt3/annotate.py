@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pysam
 
-from npm1_flt3.classify import clinical_class
+from npm1_flt3.classify import NPM1_MUTATED, clinical_class
 from npm1_flt3.domains import flt3_domain, flt3_insertion_site_domain
 from npm1_flt3.hgvs import annotate_variant
 from npm1_flt3.npm1_types import npm1_type
@@ -45,7 +45,7 @@ ANNOTATION_HEADER = [
     '##INFO=<ID=EXON_LEGACY,Number=1,Type=Integer,Description="Legacy exon number used in the AML literature (NPM1 exon 12 = MANE exon 11)">',
     '##INFO=<ID=INTRON,Number=1,Type=Integer,Description="Intron number on the MANE transcript, if intronic">',
     '##INFO=<ID=CONSEQUENCE,Number=1,Type=String,Description="Predicted consequence (frameshift, inframe_duplication, missense, ...)">',
-    '##INFO=<ID=NPM1_TYPE,Number=1,Type=String,Description="Named NPM1 mutation type (A, B, D) or other">',
+    '##INFO=<ID=NPM1_TYPE,Number=1,Type=String,Description="NPM1-mutated class only: named NPM1 mutation type (A, B, D, ...) or other">',
     '##INFO=<ID=FLT3_DOMAIN,Number=1,Type=String,Description="FLT3 protein domain of the changed residues (from HGVSP, else the c. codons): JMD (aa 572-609), TKD1 (aa 610-648), TKD2 (activation loop, aa 829-858), other, or several joined N- to C-terminal (JMD-TKD1); see npm1_flt3/domains.py">',
     '##INFO=<ID=FLT3_INSERTION_DOMAIN,Number=1,Type=String,Description="FLT3 insertions (ITDs): domain of the insertion site, the residue of the first wild-type coding base after the inserted bases (JMD, TKD1, ...; Kayser et al. Blood 2009); see npm1_flt3/domains.py">',
     '##INFO=<ID=CLASS,Number=1,Type=String,Description="Clinical class: NPM1-mutated (legacy exon-12 frameshift losing W288/W290: ELN mutated NPM1), NPM1-other, FLT3-ITD, FLT3-TKD (protein-changing in-frame change at D835/I836), FLT3-other; see npm1_flt3/classify.py">',
@@ -120,8 +120,6 @@ def _add_annotation(record, genome: GenomeReference, transcripts) -> None:
     if annotation.intron is not None:
         record.info["INTRON"] = annotation.intron
     record.info["CONSEQUENCE"] = annotation.consequence
-    if gene == "NPM1":
-        record.info["NPM1_TYPE"] = npm1_type(annotation.hgvs_c)
     domain = flt3_domain(annotation)
     if domain is not None:
         record.info["FLT3_DOMAIN"] = domain
@@ -131,6 +129,10 @@ def _add_annotation(record, genome: GenomeReference, transcripts) -> None:
         record.info["FLT3_INSERTION_DOMAIN"] = insertion_domain
     record.info["CLASS"] = clinical_class(gene, vartype, annotation.consequence, annotation.exon_legacy,
                                           annotation.hgvs_p)
+    # A type (A, B, D, ..., other) names an NPM1 mutation in the ELN sense only: an exon-5
+    # frameshift is not an "other" NPM1 mutation type.
+    if record.info["CLASS"] == NPM1_MUTATED:
+        record.info["NPM1_TYPE"] = npm1_type(annotation.hgvs_c)
 
 
 def symbolic_form(variant: Variant, genome: GenomeReference) -> dict:
