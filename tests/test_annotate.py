@@ -98,6 +98,20 @@ def test_every_record_has_hgvs_and_flt3_records_a_domain(explicit):
     assert found["NM_004119.3:c.1798_1833dup"].INFO["HGVSP"] == "p.(Asp600_Glu611dup)"
 
 
+
+def test_every_record_has_its_clinical_class_and_itds_their_insertion_site_domain(explicit):
+    found = records(explicit)
+    classes = {hgvs_c: r.INFO["CLASS"] for hgvs_c, r in found.items()}
+    assert classes == {"NM_002520.7:c.860_863dup": "NPM1-mutated", "NM_004119.3:c.1771_1800dup": "FLT3-ITD",
+                       "NM_004119.3:c.1798_1833dup": "FLT3-ITD", "NM_004119.3:c.2503G>T": "FLT3-TKD",
+                       found_extra(found): "FLT3-ITD"}
+    # Codons 600-611 copied in front of codon 612: JMD-TKD1 span, inserted in TKD1.
+    assert found["NM_004119.3:c.1798_1833dup"].INFO["FLT3_INSERTION_DOMAIN"] == "TKD1"
+    assert found["NM_004119.3:c.1771_1800dup"].INFO["FLT3_INSERTION_DOMAIN"] == "JMD"
+    assert found["NM_004119.3:c.2503G>T"].INFO.get("FLT3_INSERTION_DOMAIN") is None
+    assert found["NM_002520.7:c.860_863dup"].INFO["NPM1_TYPE"] == "A"
+
+
 def found_extra(found: dict) -> str:
     """HGVS c. of the ITD with non-templated bases (named as an insertion, not a duplication)."""
     return next(k for k in found if k.startswith("NM_004119.3:c.") and "ins" in k)

@@ -174,9 +174,9 @@ def test_insertion_site_domain_beside_the_duplicated_span():
         return VariantAnnotation("FLT3", "NM_004119.3", hgvs_c, hgvs_p, 14, 14, None, "inframe_duplication")
 
     # Residues 600-609 duplicated (JMD), the copy inserted in front of residue 610 (TKD1).
-    itd = annotation("NM_004119.3:c.1798_1827dup", "p.(Tyr600_Gln609dup)")
+    itd = annotation("NM_004119.3:c.1798_1827dup", "p.(Asp600_Asn609dup)")
     assert (flt3_domain(itd), flt3_insertion_site_domain(itd)) == ("JMD", "TKD1")
-    jmd = annotation("NM_004119.3:c.1771_1800dup", "p.(Ser591_Tyr600dup)")
+    jmd = annotation("NM_004119.3:c.1771_1800dup", "p.(Tyr591_Asp600dup)")
     assert (flt3_domain(jmd), flt3_insertion_site_domain(jmd)) == ("JMD", "JMD")
     npm1 = VariantAnnotation("NPM1", "NM_002520.7", "NM_002520.7:c.860_863dup", "p.(Trp288CysfsTer12)",
                              11, 12, None, "frameshift")
