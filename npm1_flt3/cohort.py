@@ -176,8 +176,11 @@ def _listed(variants: list[dict]) -> str | None:
     """'c.700dup p.(Val234GlyfsTer8) 12.1%; ...': variants reported beside the status columns."""
     if not variants:
         return None
-    return "; ".join(f"{v['hgvs_c'].split(':')[-1]} {v['hgvs_p'] or ''} {100 * v['vaf']:.1f}%".replace("  ", " ")
-                     for v in variants)
+    def described(v: dict) -> str:
+        parts = [v["hgvs_c"].split(":")[-1], v["hgvs_p"], f"{100 * v['vaf']:.1f}%"]
+        return " ".join(part for part in parts if part)
+
+    return "; ".join(described(v) for v in variants)
 
 
 def _role_depth(hotspots: list[dict], role: str) -> int:
