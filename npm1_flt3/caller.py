@@ -11,12 +11,29 @@ How a call is counted
   A weak near-copy of an allele (about the same length, within one length, at most a quarter of
   its reads) is merged into it, so that a sequencing error inside the inserted bases does not
   split the event or make a second one.
-* In the FLT3 ITD region only insertions of at least min_itd_length bases are reported.
+* NPM1 complex alleles (deletion-insertions such as types E and F): the aligner writes them as a
+  simple insertion plus mismatches, or as a deletion plus an insertion. Each indel read's local
+  haplotype (its indels with every mismatch or indel within a few bases, npm1_flt3/evidence.py)
+  is made into one normalised variant; when more than complex_min_share of the reads with the
+  same CIGAR indels show exactly that haplotype, it is their allele (a DELINS when it deletes and
+  inserts), so the VCF allele, the HGVS and MRD tracking follow the haplotype the reads carry. A
+  sequencing error next to a simple insertion is in a few reads only and is left out.
+* In the FLT3 ITD region only insertions of at least min_itd_length (3) bases are reported
+  (smaller insertions and deletions there are dropped). One is VARTYPE=ITD when it is in frame
+  (its length a multiple of 3) and templated (is_tandem_duplication); any other is VARTYPE=INS:
+  reported, but not an ITD for the clinic.
 * Depth for an indel: the number of reads crossing, with ``anchor`` bases on both sides, the
   junctions that both alleles share. For an insertion after position p whose first m bases copy
   the reference after p, those are the junctions p|p+1 and p+m|p+m+1: every haplotype, wild-type
   or mutant, has each once. Unlike counting only reads that span the whole duplicated segment,
-  this does not make longer ITDs look more frequent. VAF = alt / max(depth, alt).
+  this does not make longer ITDs look more frequent. For a deletion of p+1..q the junctions are
+  p|p+1 and q|q+1. A DELINS replacing n bases by m is counted on reads that hold 2 * anchor +
+  max(n, m) bases around it, mutant and wild-type alike (delins_counts), so that its longer
+  allele is not under-counted. VAF = alt / max(depth, alt).
+* NPM1: the aligner soft-clips a complex allele near a read's end where it aligns a wild-type
+  read to the end; a clipped read that matches an allele's haplotype (clip included) nearly
+  perfectly and far better than the wild type counts for it (haplotypes.rescue_clipped), and
+  read spans include the clips for the depth too.
 * FLT3-ITDs are then recounted by junction k-mers, per fragment (npm1_flt3/junctions.py): alt =
   fragments containing a k-mer only the ITD has, depth = fragments containing the shared k-mers
   just outside the duplicated segment; the read-based counts stay when the flanks disagree.
@@ -41,15 +58,17 @@ from npm1_flt3.evidence import (
     CIGAR_SOFT,
     ClipSettings,
     ReadFilter,
+    LocalAllele,
     ReferenceWindow,
     aligned_blocks,
     base_calls,
     cigar_indels,
     clip_itd,
+    local_alleles,
     read_key,
 )
-from npm1_flt3.haplotypes import EvidenceRead, reassign
-from npm1_flt3.junctions import count_junction_fragments, design_probes
+from npm1_flt3.haplotypes import EvidenceRead, reassign, rescue_clipped
+from npm1_flt3.junctions import count_junction_fragments, design_probes, mutant_sequence
 from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval, wilson_interval
@@ -69,9 +88,16 @@ class CallerSettings:
     # as an indel's alt read: one rule for numerator and denominator keeps the VAF unbiased (with
     # 5 bases for alt reads, NPM1 at 50% read 0.55).
     anchor: int = 15
-    min_itd_length: int = 6
+    # FLT3 ITD region: insertions shorter than this are not reported (ITDs start at 3 bp)...
+    min_itd_length: int = 3
+    # ... and a complex ITD needs one copied stretch at least this long (is_tandem_duplication).
+    min_itd_copy: int = 6
     report_min_alt_reads: int = 2  # weaker candidates are not written at all
     max_sibling_share: float = 0.25  # see merge_error_siblings
+    # NPM1: a read's local haplotype (its indel with the mismatches next to it) becomes the allele
+    # when more than this share of the reads with the same CIGAR indels shows it (see
+    # fold_complex_alleles).
+    complex_min_share: float = 0.5
     clip: ClipSettings = field(default_factory=ClipSettings)
 
 
@@ -142,10 +168,13 @@ class RegionScan:
         self.region = region
         self.alleles: dict[Variant, set] = defaultdict(set)
         self.evidence: dict[tuple, EvidenceRead] = {}  # reads that gave indel evidence
+        self.local: dict[tuple, list[LocalAllele]] = {}  # NPM1: each indel read's local haplotypes
+        self.clipped: dict[tuple, EvidenceRead] = {}  # NPM1: soft-clipped reads without indel evidence
         self.window_seq = ""
         self.site_bases: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
         self.span_first: list[int] = []
         self.span_last: list[int] = []
+        self.span_keys: list[tuple] = []  # NPM1 region only
         first, last = region.window
         self.depth = np.zeros(last - first + 2, dtype=np.int64)  # difference array
 
@@ -168,6 +197,14 @@ class RegionScan:
         self.span_last = np.asarray(self.span_last)
         return self
 
+    def spanning(self, first: int, last: int, excluding: set = frozenset()) -> int:
+        """Reads whose span reaches from first (or before) to last (or after), those whose keys
+        are in ``excluding`` left out (NPM1 region only: other regions keep no keys)."""
+        spans = (self.span_first <= first) & (self.span_last >= last)
+        if not excluding:
+            return int(np.count_nonzero(spans))
+        return sum(1 for i in np.flatnonzero(spans) if self.span_keys[i] not in excluding)
+
     def crossing(self, position: int, anchor: int) -> int:
         """Reads aligned over position-anchor+1 .. position+anchor (the junction position|position+1)."""
         crossing = (self.span_first <= position - anchor + 1) & (self.span_last >= position + anchor)
@@ -184,14 +221,35 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
     scan.window_seq = clip_window.seq
     local_first = region.window[0] - offset - 1
     local_last = region.window[1] - offset
+
+    def window_fetch(chrom: str, start: int, end: int) -> str:
+        # Reference bases from the region's window where it holds them (no per-read cache entries).
+        if chrom == region.chrom and region.window[0] <= start and end <= region.window[1]:
+            return clip_window.seq[start - region.window[0]: end - region.window[0] + 1]
+        return fetch(chrom, start, end)
+
     for read in bam.fetch(placement.contig, local_first, local_last):
         if not read_filter.accepts(read):
             continue
         key = read_key(read)
         scan.add_blocks(aligned_blocks(read, offset))
-        scan.span_first.append(read.reference_start + offset + 1)
-        scan.span_last.append(read.reference_end + offset)
-        found = cigar_indels(read, offset, region.chrom, fetch, settings.anchor)
+        if region.kind == "npm1":
+            # NPM1: spans with the soft clips, which the aligner leaves where a complex allele lies
+            # near a read's end (see haplotypes.rescue_clipped); the bases are the read's all the same.
+            evidence = evidence_read(read, offset)
+            scan.span_first.append(evidence.first)
+            scan.span_last.append(evidence.last)
+            scan.span_keys.append(key)
+            local = local_alleles(read, offset, region.chrom, window_fetch, settings.anchor)
+            found = [core for allele in local for core in allele.cores]
+            if local:
+                scan.local[key] = local
+            elif evidence.clipped and evidence.first <= region.events[1] and evidence.last >= region.events[0]:
+                scan.clipped[key] = evidence
+        else:
+            scan.span_first.append(read.reference_start + offset + 1)
+            scan.span_last.append(read.reference_end + offset)
+            found = cigar_indels(read, offset, region.chrom, window_fetch, settings.anchor)
         if region.kind == "flt3_itd":
             found += clip_itd(read, offset, clip_window, fetch, settings.clip)
         for variant in found:
@@ -209,7 +267,88 @@ def evidence_read(read, offset: int) -> EvidenceRead:
     leading = cigar[0][1] if cigar[0][0] == CIGAR_SOFT else 0
     trailing = cigar[-1][1] if cigar[-1][0] == CIGAR_SOFT else 0
     return EvidenceRead(read.query_sequence, read.reference_start + offset + 1 - leading,
-                        read.reference_end + offset + trailing)
+                        read.reference_end + offset + trailing,
+                        read.reference_start + offset + 1, read.reference_end + offset)
+
+
+def fold_complex_alleles(alleles: dict[Variant, set], local: dict[tuple, list[LocalAllele]],
+                         window_start: int, window_seq: str, settings: CallerSettings) -> dict[Variant, set]:
+    """Replace the aligner's simple indels by the complex allele the reads really carry.
+
+    BWA-MEM writes an NPM1 deletion-insertion (types E and F replace 5 bases by 9) as a 4-bp
+    insertion plus mismatches in most reads, and as a deletion plus an insertion in others. Each
+    read's local haplotype (npm1_flt3/evidence.py, local_alleles) is the same for all of them, so
+    local haplotypes are counted. One that differs from the read's own CIGAR indels becomes the
+    allele of the reads showing it when
+    - at least report_min_alt_reads reads show it,
+    - more than complex_min_share of the reads with the same CIGAR indels show it (a real complex
+      allele shows in nearly all its reads), and
+    - it is not an error copy of a better-supported allele: one or two bases away from one with at
+      least 1 / max_sibling_share times its reads (a sequencing error that recurs, or that made
+      the aligner write other indels, as merge_error_siblings does for simple indels).
+    A sequencing error next to a simple insertion therefore never makes a complex allele: its reads
+    keep their CIGAR indels, and the haplotype re-assignment that follows moves every read to the
+    allele it matches best."""
+    support: dict[Variant, set] = defaultdict(set)  # reads whose local haplotype is not their CIGAR's
+    plain: dict[Variant, int] = defaultdict(int)  # reads whose local haplotype is their CIGAR indel
+    cores_of: dict[Variant, set] = defaultdict(set)
+    for key, events in local.items():
+        for event in events:
+            if event.extended is None:
+                continue
+            if event.extended in event.cores:
+                plain[event.extended] += 1
+            else:
+                support[event.extended].add(key)
+                cores_of[event.extended].update(event.cores)
+    accepted: list[Variant] = []
+    for variant, keys in sorted(support.items(), key=lambda item: (-len(item[1]), item[0])):
+        same_cores = set().union(*(alleles.get(core, set()) for core in cores_of[variant]))
+        if len(keys) < settings.report_min_alt_reads or len(keys) <= settings.complex_min_share * len(same_cores):
+            continue
+        # (A CIGAR indel's reads that show something else do not make it stronger.)
+        stronger = [v for v in accepted if len(support[v]) * settings.max_sibling_share >= len(keys)]
+        stronger += [v for v, count in plain.items() if count * settings.max_sibling_share >= len(keys)]
+        if any(_haplotype_distance(window_start, window_seq, variant, other, limit=2) <= 2 for other in stronger):
+            continue
+        accepted.append(variant)
+    if not accepted:
+        return alleles
+    folded = {variant: set(keys) for variant, keys in alleles.items()}
+    for variant in accepted:
+        for key in support[variant]:
+            for event in local[key]:
+                if event.extended == variant:
+                    for core in event.cores:
+                        folded[core].discard(key)
+            folded.setdefault(variant, set()).add(key)
+    return {variant: keys for variant, keys in folded.items() if keys}
+
+
+def _haplotype_distance(window_start: int, window_seq: str, a: Variant, b: Variant, limit: int) -> int:
+    """Edit distance between the haplotypes of two variants, over the stretch around both (at most
+    limit + 1: larger distances are not needed)."""
+    first = max(min(a.pos, b.pos) - 10, window_start)
+    last = min(max(a.pos + len(a.ref), b.pos + len(b.ref)) + 10, window_start + len(window_seq) - 1)
+    if not (first <= min(a.pos, b.pos) and max(a.pos + len(a.ref), b.pos + len(b.ref)) - 1 <= last):
+        return limit + 1
+    stretch = window_seq[first - window_start: last - window_start + 1]
+    return _edit_distance(mutant_sequence(first, stretch, a), mutant_sequence(first, stretch, b), limit)
+
+
+def _edit_distance(x: str, y: str, limit: int) -> int:
+    """Levenshtein distance of x and y, or limit + 1 when it is larger than limit."""
+    if abs(len(x) - len(y)) > limit:
+        return limit + 1
+    previous = list(range(len(y) + 1))
+    for i, base in enumerate(x, 1):
+        current = [i]
+        for j, other in enumerate(y, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (base != other)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
 
 
 def merge_error_siblings(alleles: dict[Variant, set], max_share: float) -> dict[Variant, set]:
@@ -249,7 +388,8 @@ def templated_length(variant: Variant, fetch) -> int:
 
 
 def is_tandem_duplication(variant: Variant, fetch, min_copy: int) -> bool:
-    """An ITD: at least half of the inserted bases copy the neighbouring reference, either
+    """Templated like an ITD: at least half of the inserted bases copy the neighbouring reference,
+    either
     - as the start of the insertion, copying the bases right after it (the left-normalised form of
       a plain tandem duplication, with any extra bases at its end: short ITDs such as 3 bp copied +
       3 extra), or
@@ -278,12 +418,18 @@ def _longest_stretch_in(text: str, reference: str) -> int:
 
 def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
     region = scan.region
-    alleles = reassign(scan.alleles, scan.evidence, region.window[0], scan.window_seq)
+    alleles = scan.alleles
+    if scan.local:
+        alleles = fold_complex_alleles(alleles, scan.local, region.window[0], scan.window_seq, settings)
+    alleles = reassign(alleles, scan.evidence, region.window[0], scan.window_seq)
     alleles = merge_error_siblings(alleles, settings.max_sibling_share)
+    evidence = scan.evidence
+    if scan.clipped:
+        alleles, placed = rescue_clipped(alleles, scan.clipped, region.window[0], scan.window_seq,
+                                         settings.report_min_alt_reads)
+        evidence = {**scan.clipped, **placed, **scan.evidence}
     calls = []
     for variant, reads in alleles.items():
-        if len(reads) < settings.report_min_alt_reads:
-            continue
         if not region.events[0] <= variant.pos <= region.events[1]:
             continue
         if region.kind == "flt3_itd" and (variant.kind != "INS" or variant.length < settings.min_itd_length):
@@ -293,11 +439,21 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
         if vartype == "INS":
             copied = templated_length(variant, fetch)
             shared_junctions.append(variant.pos + copied)
-            if region.kind == "flt3_itd" and is_tandem_duplication(variant, fetch, settings.min_itd_length):
-                vartype = "ITD"
+            if (region.kind == "flt3_itd" and variant.length % 3 == 0
+                    and is_tandem_duplication(variant, fetch, settings.min_itd_copy)):
+                vartype = "ITD"  # in frame and templated; any other insertion stays INS
         elif vartype == "DEL":
             shared_junctions.append(variant.pos + variant.length)
-        depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
+        if vartype == "DELINS":
+            reads, depth = delins_counts(scan, variant, reads, evidence, settings.anchor)
+        else:
+            if scan.clipped:
+                # Clipped reads count only with anchor bases beyond all its junctions, as depth.
+                reads = {key for key in reads if key not in scan.clipped
+                         or evidence[key].crosses(shared_junctions, settings.anchor)}
+            depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
+        if len(reads) < settings.report_min_alt_reads:
+            continue
         call = Call(variant, region.gene, vartype, len(reads), max(depth, len(reads)))
         if 2 * depth < len(reads):
             # Far fewer reads cross the site with anchors on both sides than carry the allele: the
@@ -307,6 +463,24 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
             call.filters.append("Unanchored")
         calls.append(call)
     return calls
+
+
+def delins_counts(scan: RegionScan, variant: Variant, reads: set, evidence: dict, anchor: int) -> tuple[set, int]:
+    """Alt reads and depth of a DELINS replacing GRCh38 s..e (n bases) by m bases.
+
+    A read tells the two alleles apart when it has ``anchor`` bases on each side of the event
+    and the event's own bases: 2 * anchor + m bases for the mutant, 2 * anchor + n for the wild
+    type. Counting both with their own length would under-count the longer allele (a 9-for-5
+    delins by 7% with 150-bp reads, more with shorter ones), so every read must hold
+    2 * anchor + max(m, n) bases: the shorter allele's reads reach the difference further out,
+    half on each side. Alt = the allele's reads with that reach; depth = alt + every other read
+    with that reach over the wild type."""
+    first, last = variant.pos, variant.pos + len(variant.ref) - 1
+    longer_alt, longer_ref = max(len(variant.alt) - len(variant.ref), 0), max(len(variant.ref) - len(variant.alt), 0)
+    alt_lo, alt_hi = first - anchor - longer_ref // 2, last + anchor + (longer_ref - longer_ref // 2)
+    ref_lo, ref_hi = first - anchor - longer_alt // 2, last + anchor + (longer_alt - longer_alt // 2)
+    alt = {key for key in reads if evidence[key].first <= alt_lo and evidence[key].last >= alt_hi}
+    return alt, len(alt) + scan.spanning(ref_lo, ref_hi, excluding=alt)
 
 
 def recount_itds(bam, genome: GenomeReference, scan: RegionScan, calls: list[Call], read_filter: ReadFilter,
@@ -418,8 +592,8 @@ def hotspot_depths(hotspots: list[Hotspot], scans: list[RegionScan]) -> list[Hot
 
 VCF_HEADER_LINES = [
     '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene symbol (NPM1 or FLT3)">',
-    '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD">',
-    '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="Inserted or deleted length; for an ITD the whole inserted length, non-templated bases included">',
+    '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD. ITD: an in-frame (length a multiple of 3) insertion of 3 or more bases in FLT3 exons 14-15, templated from the neighbouring sequence; any other insertion of 3 or more bases there is INS">',
+    '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="Inserted or deleted length; for an ITD the whole inserted length, non-templated bases included; for a DELINS the longer of REF and ALT">',
     '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
     '##INFO=<ID=ITD_AR_CI,Number=2,Type=Float,Description="95% interval of ITD_AR, from the Wilson interval of this clone\'s VAF with the other clones held at their estimates; . = unbounded">',
     '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pysam
 
-from npm1_flt3.variants import Fetch, Variant, deletion, insertion
+from npm1_flt3.variants import Fetch, Variant, deletion, insertion, local_change
 
 CIGAR_MATCH = {0, 7, 8}  # M, =, X
 CIGAR_INS, CIGAR_DEL, CIGAR_SKIP, CIGAR_SOFT = 1, 2, 3, 4
@@ -51,6 +51,19 @@ def cigar_indels(
 ) -> list[Variant]:
     """Left-normalised indels of one read, ignoring those with under ``min_flank`` aligned bases
     on either side (the aligner's placement of an indel at a read's edge is unreliable)."""
+    return [e.variant for e in _differences(read, offset, chrom, fetch, min_flank, None) if e.variant]
+
+
+@dataclass(frozen=True)
+class _Difference:
+    first: int  # reference positions it touches; an insertion after p touches (p + 1, p): none
+    last: int
+    variant: Variant | None  # anchored CIGAR indels only
+
+
+def _differences(read, offset: int, chrom: str, fetch: Fetch, min_flank: int,
+                 reference: str | None) -> list[_Difference]:
+    """The read's CIGAR indels and, given the reference over its aligned span, its mismatches."""
     found = []
     ref_pos = read.reference_start + offset + 1  # GRCh38 position of the next reference base
     span_first, span_last = ref_pos, read.reference_end + offset
@@ -58,16 +71,24 @@ def cigar_indels(
     sequence = read.query_sequence
     for op, length in read.cigartuples:
         if op == CIGAR_INS:
+            variant = None
             if ref_pos - span_first >= min_flank and span_last - ref_pos + 1 >= min_flank:
                 inserted = sequence[query_pos : query_pos + length]
                 if "N" not in inserted:
-                    found.append(insertion(chrom, ref_pos - 1, inserted, fetch))
+                    variant = insertion(chrom, ref_pos - 1, inserted, fetch)
+            found.append(_Difference(ref_pos, ref_pos - 1, variant))
             query_pos += length
         elif op == CIGAR_DEL:
+            variant = None
             if ref_pos - span_first >= min_flank and span_last - (ref_pos + length) + 1 >= min_flank:
-                found.append(deletion(chrom, ref_pos, ref_pos + length - 1, fetch))
+                variant = deletion(chrom, ref_pos, ref_pos + length - 1, fetch)
+            found.append(_Difference(ref_pos, ref_pos + length - 1, variant))
             ref_pos += length
         elif op in CIGAR_MATCH:
+            if reference is not None:
+                for i in range(length):
+                    if sequence[query_pos + i] != reference[ref_pos + i - span_first]:
+                        found.append(_Difference(ref_pos + i, ref_pos + i, None))
             ref_pos += length
             query_pos += length
         elif op == CIGAR_SKIP:
@@ -75,6 +96,88 @@ def cigar_indels(
         elif op == CIGAR_SOFT:
             query_pos += length
     return found
+
+
+# Local haplotypes (complex NPM1 alleles): differences from the reference this close to a CIGAR
+# indel (at most this many matching reference bases in between) belong to the same event...
+LOCAL_GAP = 12
+# ... as long as the whole event stays this short (the longest published NPM1 delins replace about
+# 13 bases); a longer run of differences is a misaligned read end, not an allele.
+LOCAL_MAX_SPAN = 30
+
+
+@dataclass(frozen=True)
+class LocalAllele:
+    """One read's view of one event: the anchored CIGAR indels the aligner wrote for it
+    (``cores``, as ``cigar_indels`` gives them) and the read's local haplotype of the event
+    (``extended``: those indels together with the mismatches and other indels next to them, as one
+    normalised variant; None when the read does not show the whole event)."""
+
+    cores: tuple[Variant, ...]
+    extended: Variant | None
+
+
+def local_alleles(read: pysam.AlignedSegment, offset: int, chrom: str, fetch: Fetch, min_flank: int,
+                  gap: int = LOCAL_GAP, max_span: int = LOCAL_MAX_SPAN) -> list[LocalAllele]:
+    """The read's anchored CIGAR indels, each grouped with every other difference from the
+    reference within ``gap`` reference bases of it (chained), and the read's bases over that
+    stretch made into one variant.
+
+    Whether a folded mismatch is real or a sequencing error is not decided here: one read cannot
+    tell. The caller keeps an extended allele only when most reads of the event show it."""
+    span_first, span_last = read.reference_start + offset + 1, read.reference_end + offset
+    if not any(op in (CIGAR_INS, CIGAR_DEL) for op, _ in read.cigartuples):
+        return []
+    differences = _differences(read, offset, chrom, fetch, min_flank, fetch(chrom, span_first, span_last))
+    if not any(d.variant for d in differences):
+        return []
+    differences.sort(key=lambda d: (d.first, d.last))
+    clusters: list[list] = []  # [first, last, cores]
+    for d in differences:
+        if clusters and d.first - clusters[-1][1] - 1 <= gap:
+            clusters[-1][1] = max(clusters[-1][1], d.last)
+        else:
+            clusters.append([d.first, d.last, []])
+        if d.variant:
+            clusters[-1][2].append(d.variant)
+    found = []
+    for first, last, cores in clusters:
+        if not cores:
+            continue
+        extended = None
+        # The read must show `gap` matching bases on each side, or the event may go on beyond it.
+        if last - first + 1 <= max_span and first - span_first >= gap and span_last - last >= gap:
+            alt = _read_bases(read, offset, first, last)
+            if alt is not None:
+                ref = fetch(chrom, first, last) if last >= first else ""
+                extended = local_change(chrom, first, ref, alt, fetch)
+        found.append(LocalAllele(tuple(cores), extended))
+    return found
+
+
+def _read_bases(read: pysam.AlignedSegment, offset: int, first: int, last: int) -> str | None:
+    """The read's bases aligned from GRCh38 position first to last, with the insertions between
+    them (first - 1 < insertion point <= last); None if one of them is an N."""
+    bases = []
+    sequence = read.query_sequence
+    ref_pos, query_pos = read.reference_start + offset + 1, 0
+    for op, length in read.cigartuples:
+        if op == CIGAR_INS:
+            if first - 1 <= ref_pos - 1 <= last:
+                bases.append(sequence[query_pos:query_pos + length])
+            query_pos += length
+        elif op in CIGAR_MATCH:
+            lo, hi = max(ref_pos, first), min(ref_pos + length - 1, last)
+            if lo <= hi:
+                bases.append(sequence[query_pos + lo - ref_pos: query_pos + hi - ref_pos + 1])
+            ref_pos += length
+            query_pos += length
+        elif op in (CIGAR_DEL, CIGAR_SKIP):
+            ref_pos += length
+        elif op == CIGAR_SOFT:
+            query_pos += length
+    text = "".join(bases)
+    return None if "N" in text else text
 
 
 def base_calls(

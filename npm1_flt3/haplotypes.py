@@ -5,7 +5,8 @@ chooses a different copy and tolerates a few mismatches: one ITD then shows up a
 bases apart, or a read's clip is read as a duplication that is not there. Here every read that gave
 indel evidence is compared, without gaps, with the wild-type sequence and with each candidate's
 mutant sequence, at the places its alignment allows, and goes to whichever it matches with the
-fewest mismatches (to none if the wild type matches best).
+fewest mismatches (to none if the wild type matches best). Candidates may be insertions, deletions or DELINS
+(complex NPM1 alleles, npm1_flt3/caller.py).
 """
 
 from __future__ import annotations
@@ -22,21 +23,31 @@ class EvidenceRead:
     sequence: str
     first: int  # GRCh38 position where the read's first base would sit (aligned start - leading clip)
     last: int  # GRCh38 position of its last base (aligned end + trailing clip)
+    aligned_first: int = 0  # GRCh38 span of its aligned bases (0: not known)
+    aligned_last: int = 0
+
+    @property
+    def clipped(self) -> bool:
+        return self.first < self.aligned_first or self.last > self.aligned_last
+
+    def crosses(self, junctions: list[int], anchor: int) -> bool:
+        """Do the read's bases (soft clips included) reach ``anchor`` bases beyond every junction
+        p|p+1 given?"""
+        return self.first <= min(junctions) - anchor + 1 and self.last >= max(junctions) + anchor
 
 
 class Haplotype:
-    """The region's sequence with one indel applied (or none: the wild type)."""
+    """The region's sequence with one variant applied (or none: the wild type). REF is replaced by
+    ALT, so an indel with its shared anchor base and a DELINS without one both work."""
 
     def __init__(self, window_start: int, window_seq: str, variant: Variant | None):
         self.variant = variant
         self.window_start = window_start
-        self.anchor = variant.pos if variant else None
         if variant is None:
             sequence, self.shift = window_seq, 0
         else:
-            cut = variant.pos - window_start + 1  # index just after the anchor base
-            removed = len(variant.ref) - 1
-            sequence = window_seq[:cut] + variant.alt[1:] + window_seq[cut + removed:]
+            start = variant.pos - window_start
+            sequence = window_seq[:start] + variant.alt + window_seq[start + len(variant.ref):]
             self.shift = len(variant.alt) - len(variant.ref)
         self.bases = np.frombuffer(sequence.encode(), dtype=np.uint8)
 
@@ -50,6 +61,22 @@ class Haplotype:
     def mismatches(self, read: EvidenceRead, read_bases: np.ndarray) -> int:
         return min(self._mismatches_at(read_bases, offset) for offset in self.offsets(read))
 
+    def placement(self, read: EvidenceRead, read_bases: np.ndarray) -> tuple[int, int]:
+        """(mismatches, offset) of the read's best placement in this haplotype."""
+        return min((self._mismatches_at(read_bases, offset), offset) for offset in sorted(self.offsets(read)))
+
+    def to_reference(self, index: int, after: bool) -> int:
+        """GRCh38 position of haplotype base ``index``; inside the variant's ALT bases, the first
+        (after=False) or last (after=True) base of its REF, so that no anchor is gained there."""
+        if self.variant is None:
+            return self.window_start + index
+        start = self.variant.pos - self.window_start
+        if index < start:
+            return self.window_start + index
+        if index >= start + len(self.variant.alt):
+            return self.window_start + index - self.shift
+        return self.variant.pos + (len(self.variant.ref) - 1 if after else 0)
+
     def _mismatches_at(self, read_bases: np.ndarray, offset: int) -> int:
         n = len(read_bases)
         lo, hi = max(offset, 0), min(offset + n, len(self.bases))
@@ -57,6 +84,49 @@ class Haplotype:
             return n
         overlap = np.count_nonzero(self.bases[lo:hi] != read_bases[lo - offset: hi - offset])
         return int(overlap) + (n - (hi - lo))  # bases hanging off the window count as mismatches
+
+
+# A soft-clipped read is an allele's read when it matches the allele's haplotype with at most
+# this many mismatches (sequencing errors) ...
+CLIPPED_MAX_MISMATCHES = 3
+# ... and the wild type with at least this many more.
+CLIPPED_MARGIN = 3
+
+
+def rescue_clipped(alleles: dict[Variant, set], clipped: dict, window_start: int, window_seq: str,
+                   min_candidate_reads: int = 2) -> tuple[dict[Variant, set], dict]:
+    """Give soft-clipped reads without indel evidence to the allele they match.
+
+    Near a read's end an aligner clips a complex allele (a deletion-insertion costs it more than a
+    clip) while it aligns a wild-type read at the same place to the end: without these reads a
+    complex allele's VAF reads low. Each clipped read is compared, clip included, with every
+    candidate's haplotype and the wild type; it goes to the one candidate it matches nearly
+    perfectly, far better than the wild type (a clipped adapter or low-quality tail matches
+    neither).
+
+    Returns the alleles and, for each read given to one, its EvidenceRead with first and last
+    where its bases really reach in GRCh38 (a clip holding inserted bases reaches less far than
+    its length says)."""
+    candidates = [v for v, keys in alleles.items() if len(keys) >= min_candidate_reads]
+    if not candidates or not clipped:
+        return alleles, {}
+    haplotypes = {variant: Haplotype(window_start, window_seq, variant) for variant in candidates}
+    wild_type = Haplotype(window_start, window_seq, None)
+    result = {variant: set(keys) for variant, keys in alleles.items()}
+    placed = {}
+    for key, read in clipped.items():
+        bases = np.frombuffer(read.sequence.encode(), dtype=np.uint8)
+        scores = {variant: haplotype.placement(read, bases) for variant, haplotype in haplotypes.items()}
+        best = min(score for score, _ in scores.values())
+        winners = [variant for variant, (score, _) in scores.items() if score == best]
+        if (len(winners) == 1 and best <= CLIPPED_MAX_MISMATCHES
+                and wild_type.mismatches(read, bases) >= best + CLIPPED_MARGIN):
+            haplotype, offset = haplotypes[winners[0]], scores[winners[0]][1]
+            result[winners[0]].add(key)
+            placed[key] = EvidenceRead(read.sequence, haplotype.to_reference(offset, after=False),
+                                       haplotype.to_reference(offset + len(bases) - 1, after=True),
+                                       read.aligned_first, read.aligned_last)
+    return result, placed
 
 
 def reassign(alleles: dict[Variant, set], evidence: dict, window_start: int, window_seq: str,

@@ -90,6 +90,34 @@ def left_normalise(variant: Variant, fetch: Fetch) -> Variant:
     return Variant(variant.chrom, pos, anchor + seq, anchor)
 
 
+def local_change(chrom: str, start: int, ref_seq: str, alt_seq: str, fetch: Fetch) -> Variant | None:
+    """The one variant that turns GRCh38 ``ref_seq`` (starting at ``start``) into ``alt_seq``, in
+    its normalised VCF form: the common suffix, then the common prefix, is trimmed (the left-most
+    parsimonious form, as vt and bcftools norm write it); a pure insertion or deletion is then
+    left-normalised with its anchor base; a DELINS keeps no shared base (REF and ALT differ in
+    their first and last bases). None when the two sequences are equal.
+
+    Any window around the same change gives the same variant, as long as the window holds all of
+    it: that is what lets reads whose aligner placed one complex change differently (an insertion
+    here plus mismatches there, or a deletion plus an insertion) agree on one allele."""
+    ref, alt = ref_seq.upper(), alt_seq.upper()
+    suffix = 0
+    while suffix < min(len(ref), len(alt)) and ref[-1 - suffix] == alt[-1 - suffix]:
+        suffix += 1
+    ref, alt = ref[: len(ref) - suffix], alt[: len(alt) - suffix]
+    prefix = 0
+    while prefix < min(len(ref), len(alt)) and ref[prefix] == alt[prefix]:
+        prefix += 1
+    ref, alt, first = ref[prefix:], alt[prefix:], start + prefix
+    if not ref and not alt:
+        return None
+    if not ref:
+        return insertion(chrom, first - 1, alt, fetch)
+    if not alt:
+        return deletion(chrom, first, first + len(ref) - 1, fetch)
+    return Variant(chrom, first, ref, alt)
+
+
 def right_shift(variant: Variant, fetch: Fetch) -> tuple[int, str]:
     """Right-most placement of a pure insertion or deletion (for HGVS's 3' rule on + strand genes).
 
