@@ -10,25 +10,52 @@ How it works, and the HGVS decisions taken:
   transcript (``t = pos`` on a + strand gene, ``t = -pos`` on a - strand gene), over the genomic
   (pre-mRNA) sequence. Sequences are read in that orientation, so the HGVS 3' rule is simply
   "shift to higher t", whatever the strand.
-* Insertions and deletions are first slid to their 5'-most placement, then shifted 3' over the
-  genomic sequence, but never across the exon/intron border of that placement: c. names are on the NM_ (spliced) reference, which has no intron
-  to shift into, so an exonic FLT3-ITD at the end of exon 14 stays an exonic duplication instead
-  of becoming an intronic insertion with p.? (VEP's HGVS shifting stops at the same border). An
-  insertion may still land right after the exon's last base. Shifting also stops where the
-  reference FASTA ends. An insertion is a duplication when, after shifting, it equals the
-  sequence immediately 5' of it. Substitutions and delins are not shifted. Two or more adjacent
-  substituted bases are one delins (c.864_865delinsAT).
+* Insertions and deletions are named at their 3'-most placement over the genomic (pre-mRNA)
+  sequence: the HGVS 3' rule, which "applies to ALL descriptions" (HGVS recommendations,
+  hgvs-nomenclature.org, recommendations/general). Its one exception, for c. references, is the
+  exon/exon junction: a change is not shifted out of one exon into the next. The Numbering page
+  (background/numbering, coding DNA reference sequences) says this exception "does not apply to a
+  deletion/duplication around exon/intron and intron/exon junctions", and the Duplication page
+  gives c.1704+1dup (not c.1704dup) and c.1813dup (not c.1813-1dup) as its examples, with
+  c.260_264+48dup for a copy that crosses the border. So shifting does cross exon/intron borders
+  here: duplicating the last 30 bases of FLT3 exon 14 is c.1809_1837+1dup, since c.1808 and
+  c.1837+1 are both G. VEP names such changes the same way (c.949+1dup in ensembl-vep issue
+  #1155). Shifting runs over the genome, so it can only reach the next exon by going through the
+  whole intron, and the exon/exon exception holds without special handling. Shifting also stops
+  where the reference FASTA ends. An insertion is a duplication when, after shifting, it equals
+  the sequence right 5' of it. A change that can be written as a duplication must be
+  (Duplication page). Substitutions and delins are not shifted. Two or more adjacent substituted
+  bases are one delins (c.864_865delinsAT).
 * Positions upstream of the transcript start / downstream of its end continue the c.-N / c.*N
   numbering and are reported with consequence ``utr5`` / ``utr3`` (the consequence vocabulary has
   no upstream/downstream term).
 * Intronic positions are c.N+k from the preceding exon or c.N-k from the following one, whichever
   is nearer; the middle base of an odd-length intron gets the "+" form.
-* Splice region (``p.?``): an intronic variant within ``SPLICE_REGION_BP`` (2) bases of an exon,
-  or any variant that spans or borders an exon/intron boundary. Exception: an insertion right
-  after an exon's last base is taken as exonic (the donor GT still follows the new bases, so they
-  are spliced in with the exon); this covers ITDs ending at the exon 14 border. Deeper intronic variants get consequence ``intronic`` and an
-  empty p. (no protein prediction is attempted). Exonic variants near a boundary are named by
-  their protein effect only; possible splicing effects are not predicted.
+* Which protein effect, if any: the named placement is one of several equivalent ones, and the
+  protein is predicted from the 3'-most placement that keeps the change inside one exon, whatever
+  the name looks like. HGVS describes a change at each level on its own terms: the Duplication page
+  notes that c.1704+1dup "does not depend on the effect observed on RNA level, giving either
+  altered splicing or r.1704dup". Inside one exon means: every replaced base in one exon; for a
+  duplication, every copied base in one exon (the copy may then sit right after the exon's last
+  base, as in c.1809_1837+1dup p.(Glu604_Gly613dup): it repeats the exon's own end, so the donor
+  keeps its sequence); for any other insertion, both flanking bases in one exon. So a
+  duplication of the first bases of an exon is c.1838_1852dup with its protein change, not an
+  insertion in front of the acceptor; deleting c.1837 (G, repeated by c.1837+1) is named
+  c.1837+1del but is the frameshift of an exon 14 that ends at c.1836, its donor intact; and an
+  ITD with extra bases that the 3' rule pushes to c.1837+1_1837+2ins... keeps its in-frame
+  protein when it can also be placed between two exon 14 bases. Such a change is named by its
+  protein effect, and exon (not intron) is set; possible splicing effects of exonic changes (a
+  cryptic site among new bases included) are not predicted.
+* Splice region (``p.?``): a change with no placement inside one exon that touches an exon/intron
+  border or lies within ``SPLICE_REGION_BP`` (2) intronic bases of an exon. This covers a
+  duplication that copies intronic bases along with exonic ones (c.1826_1837+12dup copies the
+  exon 14 donor: which of the two donors is used cannot be predicted, so the invented in-frame
+  protein an exonic reading would give is not printed), a deletion or delins across a border, and
+  new bases inserted exactly between an exon and its intron (c.1837_1837+1insCA): whether they
+  are spliced in with the exon depends on splicing, which is not predicted. The Duplication page
+  asks the same question of an insertion at a border: "is the 'insertion' in the intron or in the
+  exon?". Deeper intronic changes get consequence ``intronic`` and an empty p. (no protein
+  prediction is attempted).
 * Protein: the reference and mutant spliced mRNAs are built from the exon model and the reference
   FASTA; translation starts at c.1 and, for frameshifts and stop-loss, reads on into the 3'UTR.
   In-frame changes are found as the longest common prefix, then the longest common suffix, of the
@@ -198,16 +225,6 @@ class _Layout:
             return f"{self.c_number(before.cdna(before.last))}+{to_donor}"
         return f"{self.c_number(after.cdna(after.first))}-{to_acceptor}"
 
-    def region_last(self, t: int) -> float:
-        """Last t of the exon or intron holding t (no limit outside the transcript)."""
-        index = self.span_index(t)
-        if index is not None:
-            return self.spans[index].last
-        k = self.intron_index(t)
-        if k is not None:
-            return self.spans[k + 1].first - 1
-        return float("inf")
-
     def intron_distance(self, t: int) -> int:
         """Bases from t to the nearest exon (0 if exonic or outside introns)."""
         k = self.intron_index(t)
@@ -285,9 +302,9 @@ def _edit_from_variant(variant: Variant, layout: _Layout) -> _Edit:
 def _shift_5prime(edit: _Edit, layout: _Layout) -> _Edit:
     """Move a pure insertion or deletion as far 5' (lower t) as the sequence allows.
 
-    The VCF form is left-normalised in the genome, which for a - strand gene is already 3' in the
-    transcript and may have crossed into an intron; starting from the 5'-most placement lets
-    _shift_3prime keep the variant in the exon it can belong to."""
+    The VCF form is left-normalised in the genome, which for a - strand gene is already the 3'-most
+    placement in the transcript; the 5'-most one is where the search for an exonic placement
+    (_exonic_placement) starts."""
     start, end = edit.start, edit.end
     if edit.is_deletion or edit.is_insertion:
         seq = edit.ref or edit.alt
@@ -298,20 +315,59 @@ def _shift_5prime(edit: _Edit, layout: _Layout) -> _Edit:
 
 
 def _shift_3prime(edit: _Edit, layout: _Layout) -> _Edit:
-    """Move a pure insertion or deletion as far 3' (higher t) as the sequence allows, within the
-    exon or intron where it starts."""
+    """Move a pure insertion or deletion as far 3' (higher t) as the genomic sequence allows: the
+    HGVS 3' rule, across exon/intron borders too (module docstring). Stops where the FASTA ends."""
     start, end = edit.start, edit.end
     if edit.is_deletion:
-        seq, limit = edit.ref, layout.region_last(start)
-        while end + 1 <= limit and layout.base(end + 1) == seq[0]:
+        seq = edit.ref
+        while layout.base(end + 1) == seq[0]:
             seq, start, end = seq[1:] + seq[0], start + 1, end + 1
         return _Edit(start, end, seq, "")
     if edit.is_insertion:
-        seq, limit = edit.alt, layout.region_last(start - 1)  # region of the base before the insertion
-        while start <= limit and layout.base(start) == seq[0]:
+        seq = edit.alt
+        while layout.base(start) == seq[0]:
             seq, start, end = seq[1:] + seq[0], start + 1, end + 1
         return _Edit(start, end, "", seq)
     return edit
+
+
+def _placements(five: _Edit, three: _Edit) -> list[_Edit]:
+    """Every equivalent placement of a shifted indel, 3'-most first (just ``three`` otherwise)."""
+    steps = three.start - five.start
+    if steps == 0 or not (five.is_insertion or five.is_deletion):
+        return [three]
+    seq = five.ref or five.alt
+    placements = []
+    for k in range(steps, -1, -1):
+        turn = k % len(seq)
+        rotated = seq[turn:] + seq[:turn]
+        placements.append(_Edit(five.start + k, five.end + k, rotated if five.ref else "",
+                                "" if five.ref else rotated))
+    return placements
+
+
+def _exonic_placement(placements: list[_Edit], is_dup: bool, layout: _Layout) -> _Edit | None:
+    """The 3'-most placement that keeps the change inside one exon, or None.
+
+    Inside means: every replaced base in one exon; for a duplication, every copied base in one
+    exon (the copy may then sit right after the exon's last base: it repeats the exon's own end,
+    so the splice site keeps its sequence); for any other insertion, both flanking bases in one
+    exon (new bases right at a border could belong to the exon or the intron)."""
+    for edit in placements:
+        if edit.is_insertion and is_dup:
+            # Only placements that read as a copy of the bases just 5' of them are duplications
+            # (a tandem copy also slides on to sit in front of the original).
+            if _duplicated_range(edit, layout) is None:
+                continue
+            first, last = edit.start - len(edit.alt), edit.start - 1
+        elif edit.is_insertion:
+            first, last = edit.start - 1, edit.start
+        else:
+            first, last = edit.start, edit.end
+        index = layout.span_index(first)
+        if index is not None and layout.span_index(last) == index:
+            return edit
+    return None
 
 
 def _duplicated_range(edit: _Edit, layout: _Layout) -> tuple[int, int] | None:
@@ -356,16 +412,13 @@ class _Region:
     cdna_last: int = 0
 
 
-def _locate(edit: _Edit, layout: _Layout) -> _Region:
-    if edit.is_insertion:
-        left, right = edit.start - 1, edit.start
-        left_span = layout.span_index(left)
-        # An insertion right after an exon's last base keeps the intron's GT donor right after the
-        # new bases, so they are spliced in with the exon (the usual reading of an FLT3-ITD that
-        # ends at the exon 14 border, with or without extra bases).
-        if left_span is not None and left == layout.spans[left_span].last:
-            right = left
-        touched = [left, right]
+def _locate(edit: _Edit, is_dup: bool, layout: _Layout) -> _Region:
+    """Where a placement falls. The bases it touches are the replaced ones, a duplication's copied
+    ones, or the two bases flanking any other insertion."""
+    if edit.is_insertion and is_dup:
+        touched = list(range(edit.start - len(edit.alt), edit.start))
+    elif edit.is_insertion:
+        touched = [edit.start - 1, edit.start]
     else:
         touched = list(range(edit.start, edit.end + 1))
     inside = [t for t in touched if layout.spans[0].first <= t <= layout.spans[-1].last]
@@ -523,13 +576,17 @@ def annotate_variant(
 ) -> VariantAnnotation:
     """HGVS names, exon/intron and consequence of one variant on one MANE transcript."""
     layout = _Layout(transcript, genome)
-    edit = _shift_3prime(_shift_5prime(_edit_from_variant(variant, layout), layout), layout)
+    five_prime = _shift_5prime(_edit_from_variant(variant, layout), layout)
+    edit = _shift_3prime(five_prime, layout)  # the placement HGVS names (3' rule)
     dup = _duplicated_range(edit, layout)
-    region = _locate(edit, layout)
     hgvs_c = f"{transcript.accession}:c.{_hgvs_c(edit, dup, layout)}"
+    # The same change placed inside one exon, if it can be: its protein effect is predictable.
+    exonic = _exonic_placement(_placements(five_prime, edit), dup is not None, layout)
+    placed = exonic or edit
+    region = _locate(placed, dup is not None, layout)
 
     if region.kind == "exonic":
-        hgvs_p, consequence = _protein_effect(edit, region, layout)
+        hgvs_p, consequence = _protein_effect(placed, region, layout)
     elif region.kind == "splice":
         hgvs_p, consequence = "p.?", "splice_region"
     elif region.kind == "intronic":

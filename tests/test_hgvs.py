@@ -277,29 +277,38 @@ def test_flt3_itd_30bp(flt3, genome):
     )
 
 
-def test_flt3_itd_at_the_exon_14_border_stays_exonic(flt3, genome):
+def test_flt3_itd_at_the_end_of_exon_14_is_named_by_the_3_prime_rule(flt3, genome):
     # Exon 14 is c.1705-c.1837 = + chr13:28034082-28034214 (minus strand: c.1837 = 28034082).
-    # Duplicating its last 30 bases, c.1808-c.1837 (+ chr13:28034082-28034111): the VCF form is
-    # left-normalised into intron 14, and the genomic 3' shift would go on into the intron, but the
-    # NM_ reference has no intron: the name stays exonic, c.1808_1837dup. c.1837 is the first base
-    # of codon 613 (3 * 612 + 1), so 10 residues ending at Gly613 are duplicated in frame.
+    # Duplicating its last 30 bases, c.1808-c.1837 (+ chr13:28034082-28034111; tx
+    # GGGAGTTTCCAAGAGAAAATTTAGAGTTTG): the copy's first base c.1808 (G) equals the base after it,
+    # c.1837+1 (the G of the donor GT), so the 3' rule moves the copy one base on:
+    # c.1809_1837+1dup. Then c.1809 (G) != c.1837+2 (T): it stops. HGVS does not stop the 3' rule
+    # at an exon/intron border (Duplication page: "c.1704+1dup ... (not c.1704dup)").
     variant = tandem_duplication("chr13", 28034082, 28034111, genome.fetch)
     assert variant.pos < 28034082  # the VCF anchor really is intronic
+    # The protein comes from the placement that stays in the exon, c.1808_1837dup: the copy
+    # repeats the exon's own end, so the donor keeps its sequence. c.1837 is the first base of
+    # codon 613 (3 * 612 + 1), so 10 residues ending at Gly613 are duplicated in frame.
     assert flt3(variant) == flt3_ann(
-        "c.1808_1837dup", "p.(Glu604_Gly613dup)", "inframe_duplication", exon=14
+        "c.1809_1837+1dup", "p.(Glu604_Gly613dup)", "inframe_duplication", exon=14
     )
 
 
-def test_flt3_itd_with_extra_bases_at_the_exon_14_border_is_spliced_in(flt3):
-    # ITDetect P03's event as our caller calls it: 49 bp of exon 14 copied with 2 extra bases,
-    # inserted between c.1837 and c.1837+1. The intron's GT donor still follows the new bases, so
-    # they are read as exonic: an in-frame insertion of 17 residues after Gly613, not p.?.
+def test_flt3_itd_with_extra_bases_at_the_exon_14_border_keeps_its_protein(flt3):
+    # ITDetect P03's event as our caller calls it: 49 bp of exon 14 copied with extra bases, VCF
+    # after + 28034080 = between tx c.1837+1 and c.1837+2. That is the 3'-most placement: the
+    # first new tx base, C, differs from c.1837+2 (T), so HGVS names it there.
     variant = Variant("chr13", 28034080, "A", "ACCAAACTCTAAATTTTCTCTTGGAAACTCCCATTTGAGATCATATTCATTG")
-    annotation = flt3(variant)
-    assert annotation.hgvs_c.startswith("NM_004119.3:c.1837_1837+1ins")
-    assert annotation.consequence == "inframe_insertion"
-    assert annotation.hgvs_p.startswith("p.(Gly613_Lys614ins") and annotation.exon == 14
-    assert len(annotation.hgvs_p) == len("p.(Gly613_Lys614ins)") + 3 * 17
+    # Slid 5', the new bases end in G, G: the insertion passes c.1837+1 (G) and c.1837 (G) and
+    # can sit between c.1836 and c.1837, inside exon 14, so the protein is predictable. Mutant
+    # from c.1837: GGC AAT GAA TAT GAT CTC AAA TGG GAG TTT CCA AGA GAA AAT TTA GAG TTT GGG AAG
+    #  = Gly Asn Glu Tyr Asp Leu Lys Trp Glu Phe Pro Arg Glu Asn Leu Glu Phe Gly Lys(614):
+    # 17 residues after Gly613; the 17 before Lys614 start with Tyr597, not Asn, so not a dup.
+    assert flt3(variant) == flt3_ann(
+        "c.1837+1_1837+2insCAATGAATATGATCTCAAATGGGAGTTTCCAAGAGAAAATTTAGAGTTTGG",
+        "p.(Gly613_Lys614insAsnGluTyrAspLeuLysTrpGluPheProArgGluAsnLeuGluPheGly)",
+        "inframe_insertion", exon=14,
+    )
 
 
 def test_flt3_itd_with_non_templated_bases(flt3, genome):
@@ -358,6 +367,127 @@ def test_flt3_deletion_across_the_exon14_donor(flt3, genome):
     )
 
 
+# ------------------------------------------------------------------------------------------------
+# Exon/intron borders, every kind of crossing. The rules (hgvs.py docstring): the name follows the
+# HGVS 3' rule over the genomic sequence, across exon/intron borders (HGVS Numbering page: the
+# exon/exon exception "does not apply to ... exon/intron and intron/exon junctions"); the protein
+# is predicted from a placement inside one exon if the change has one, else p.? at a border.
+# tx sequence at the two borders of intron 14:
+#   exon 14 ...c.1820 GAGAAAATTTAGAGTTTG c.1837 | c.1837+1 GTAAGAATGGAATGTG...
+#   ...CACCATTTGTCTTTGCAG c.1838-1 | c.1838 GGAAGGTACTAGGATCAGGTGC... exon 15
+# Codons: c.1837-1839 GGG Gly613 (c.1837 ends exon 14), AAG Lys614, GTA Val615, CTA Leu616,
+# GGA Gly617, TCA Ser618, GGT Gly619.
+# ------------------------------------------------------------------------------------------------
+
+
+def test_flt3_itd_at_the_first_base_of_exon_15_is_an_exonic_dup(flt3, genome):
+    # Duplicating c.1838-c.1852 (GGAAGGTACTAGGAT; + chr13:28033977-28033991). Slid 5' the copy
+    # would sit in front of c.1838, after the acceptor's G, but the 3' rule takes it to the end of
+    # the copied bases (c.1853 C != c.1838 G): c.1838_1852dup, wholly in exon 15.
+    variant = tandem_duplication("chr13", 28033977, 28033991, genome.fetch)
+    assert variant == Variant("chr13", 28033976, "G", "GATCCTAGTACCTTCC")
+    # Mutant from c.1837: GGG AAG GTA CTA GGA TGG AAG GTA CTA GGA TCA GGT
+    #   = Gly Lys Val Leu Gly Trp Lys Val Leu Gly Ser Gly: TrpLysValLeuGly after Gly617.
+    # The 5 residues before Ser618 are GlyLysValLeuGly, not TrpLysValLeuGly: an insertion.
+    assert flt3(variant) == flt3_ann(
+        "c.1838_1852dup", "p.(Gly617_Ser618insTrpLysValLeuGly)", "inframe_insertion", exon=15
+    )
+
+
+def test_npm1_dups_at_both_ends_of_an_exon(npm1, genome):
+    # + strand. Legacy exon 12 (MANE 11) starts at c.847 = chr5:171410527 (intron ...CCAG|GCT ATT).
+    # The copy of c.847-849 (GCT, Ala283) is left-normalised in front of the exon (VCF anchor is
+    # the intron's last base); 3' rule: c.850 A != G, so c.847_849dup, p.(Ala283dup).
+    start = tandem_duplication("chr5", 171410527, 171410529, genome.fetch)
+    assert start == Variant("chr5", 171410526, "G", "GGCT")
+    assert npm1(start) == npm1_ann("c.847_849dup", "p.(Ala283dup)", "inframe_duplication")
+    # Legacy exon 11 (MANE 10) ends ...CAA GAG c.846 | GTAACT (chr5:171407774 = c.846). The copy of
+    # c.844-846 (GAG, Glu282) shifts one base on, since c.844 = c.846+1 = G: c.845_846+1dup; the
+    # protein is that of c.844_846dup inside the exon, p.(Glu282dup).
+    end = tandem_duplication("chr5", 171407772, 171407774, genome.fetch)
+    assert end == Variant("chr5", 171407771, "A", "AGAG")
+    assert npm1(end) == VariantAnnotation("NPM1", "NM_002520.7", "NM_002520.7:c.845_846+1dup",
+                                          "p.(Glu282dup)", 10, 11, None, "inframe_duplication")
+
+
+def test_flt3_itd_copying_the_exon_14_donor_gets_no_protein(flt3, genome):
+    # Duplicating c.1826-c.1837+12 (ATTTAGAGTTTG GTAAGAATGGAA): c.1837+13 (T) != c.1826 (A), so
+    # the name is c.1826_1837+12dup. Slid 5', the copy can start at c.1825 or c.1824 (A = A) but
+    # never leaves the intron: every placement copies the donor GT, and the mutant has two donors.
+    # Which one is used cannot be predicted: p.?, not an in-frame insertion.
+    variant = tandem_duplication("chr13", 28034070, 28034093, genome.fetch)
+    assert variant == Variant("chr13", 28034069, "A", "ATTCCATTCTTACCAAACTCTAAAT")
+    assert flt3(variant) == flt3_ann(
+        "c.1826_1837+12dup", "p.?", "splice_region", exon=14, intron=14
+    )
+
+
+def test_flt3_dup_across_the_exon_15_acceptor_gets_no_protein(flt3, genome):
+    # Duplicating c.1838-5-c.1845 (TGCAG GGAAGGTA, + chr13:28033984-28033996): c.1846 (C) != T
+    # and c.1838-6 (T) != c.1845 (A), so it cannot move: two acceptors AG, p.?.
+    variant = tandem_duplication("chr13", 28033984, 28033996, genome.fetch)
+    assert variant == Variant("chr13", 28033983, "G", "GTACCTTCCCTGCA")
+    assert flt3(variant) == flt3_ann(
+        "c.1838-5_1845dup", "p.?", "splice_region", exon=15, intron=14
+    )
+
+
+def test_flt3_intronic_dups_near_a_border(flt3, genome):
+    # The donor GT itself (c.1837+1-2) duplicated: GTGTAAGA; c.1837+3 (A) != G, and c.1837 (G)
+    # != c.1837+2 (T), so no placement is inside the exon: splice region.
+    gt = tandem_duplication("chr13", 28034080, 28034081, genome.fetch)
+    assert gt == Variant("chr13", 28034079, "T", "TAC")
+    assert flt3(gt) == flt3_ann("c.1837+1_1837+2dup", "p.?", "splice_region", intron=14)
+    # c.1838-8 to -3 (CTTTGC): c.1838-2 (A) != C and c.1838-9 (T) != c.1838-3 (C); 3 or more
+    # bases from the exon: intronic, no p.
+    deeper = tandem_duplication("chr13", 28033994, 28033999, genome.fetch)
+    assert deeper == Variant("chr13", 28033993, "T", "TGCAAAG")
+    assert flt3(deeper) == flt3_ann("c.1838-8_1838-3dup", "", "intronic", intron=14)
+
+
+def test_flt3_new_bases_right_at_a_border_get_no_protein(flt3, genome):
+    # CA (+ strand TG) between c.1837 and c.1837+1: C != c.1837+1 (G) and A != c.1837 (G), so it
+    # stays at the border, and whether CA is spliced in with exon 14 is not predicted.
+    after_exon = insertion("chr13", 28034081, "TG", genome.fetch)
+    assert after_exon == Variant("chr13", 28034081, "C", "CTG")
+    assert flt3(after_exon) == flt3_ann(
+        "c.1837_1837+1insCA", "p.?", "splice_region", exon=14, intron=14
+    )
+    # TT (+ strand AA) between the acceptor's G (c.1838-1) and c.1838 (G): same reasoning.
+    before_exon = insertion("chr13", 28033991, "AA", genome.fetch)
+    assert before_exon == Variant("chr13", 28033991, "C", "CAA")
+    assert flt3(before_exon) == flt3_ann(
+        "c.1838-1_1838insTT", "p.?", "splice_region", exon=15, intron=14
+    )
+
+
+def test_flt3_deletions_at_a_border(flt3, genome):
+    # Deleting c.1837 (G): c.1837+1 is G too, so the 3' rule names it c.1837+1del. Placed at
+    # c.1837 the donor GT is untouched: exon 14 now ends at c.1836, and exon 15 follows.
+    # Mutant from c.1834: TTT GGA AGG TAC TAG = Phe612 Gly613 Arg Tyr Ter: p.(Lys614ArgfsTer3).
+    last_base = deletion("chr13", 28034082, 28034082, genome.fetch)
+    assert last_base == Variant("chr13", 28034080, "AC", "A")
+    assert flt3(last_base) == flt3_ann(
+        "c.1837+1del", "p.(Lys614ArgfsTer3)", "frameshift", exon=14
+    )
+    # Deleting c.1838-2 to c.1839 (AGGG, the acceptor AG and two exon bases): c.1840 (A) = A, so
+    # the 3' rule moves it one base on, c.1838-1_1840del (GGGA); c.1841 (A) != G. No placement
+    # avoids the acceptor: p.?.
+    acceptor = deletion("chr13", 28033990, 28033993, genome.fetch)
+    assert acceptor == Variant("chr13", 28033988, "TTCCC", "T")
+    assert flt3(acceptor) == flt3_ann(
+        "c.1838-1_1840del", "p.?", "splice_region", exon=15, intron=14
+    )
+
+
+def test_flt3_delins_across_the_donor(flt3):
+    # c.1837 G and c.1837+1 G replaced by TC (+ strand chr13:28034081-28034082 CC > GA): a delins
+    # is not shifted, and it changes an exon base and the donor's G: p.?.
+    assert flt3(Variant("chr13", 28034081, "CC", "GA")) == flt3_ann(
+        "c.1837_1837+1delinsTC", "p.?", "splice_region", exon=14, intron=14
+    )
+
+
 def test_odd_intron_middle_takes_the_plus_form(genome):
     # Made-up 2-exon transcript on NPM1 sequence with a 9-bp intron (chr5:171410511-171410519):
     # exon 1 = 11 bp (c.1-11), intron base 5 is 5 from either exon -> c.11+5, not c.12-5.
@@ -404,3 +534,17 @@ def test_npm1_types_are_sourced_and_match_the_annotator(npm1):
     for entry in NPM1_TYPES:
         assert entry.source
         assert npm1_type(printed[entry.letter]) == entry.letter
+
+
+@pytest.mark.parametrize("exon_number", [14, 15])
+def test_every_exonic_flt3_itd_window_is_a_dup_with_a_protein(flt3, genome, transcripts, exon_number):
+    # Property behind the border fixes: any copy of 15-90 bases lying wholly in exon 14 or 15
+    # (ITD sizes), wherever the VCF puts it, is named a duplication and gets its protein effect in
+    # that exon, never p.? (before, copies starting at an exon's first base came out as
+    # c.1838-1_1838ins... p.?). Lengths sampled to keep the test quick.
+    exon = transcripts["FLT3"].exon(exon_number)
+    for length in (15, 16, 17, 21, 30, 45, 60, 90):
+        for first in range(exon.start, exon.end - length + 2):
+            annotation = flt3(tandem_duplication("chr13", first, first + length - 1, genome.fetch))
+            assert annotation.hgvs_c.endswith("dup"), (first, length, annotation)
+            assert annotation.exon == exon_number and annotation.hgvs_p.startswith("p.("), annotation
