@@ -286,9 +286,10 @@ def fold_complex_alleles(alleles: dict[Variant, set], local: dict[tuple, list[Lo
     - it is not an error copy of a better-supported allele: one or two bases away from one with at
       least 1 / max_sibling_share times its reads (a sequencing error that recurs, or that made
       the aligner write other indels, as merge_error_siblings does for simple indels).
-    A sequencing error next to a simple insertion therefore never makes a complex allele: its reads
-    keep their CIGAR indels, and the haplotype re-assignment that follows moves every read to the
-    allele it matches best."""
+    The reads of an error copy go to the allele it copies; other reads whose local haplotype does
+    not qualify keep their CIGAR indels, and the haplotype re-assignment that follows moves every
+    read to the allele it matches best. A sequencing error next to a simple insertion therefore
+    never makes a complex allele."""
     support: dict[Variant, set] = defaultdict(set)  # reads whose local haplotype is not their CIGAR's
     plain: dict[Variant, int] = defaultdict(int)  # reads whose local haplotype is their CIGAR indel
     cores_of: dict[Variant, set] = defaultdict(set)
@@ -302,26 +303,32 @@ def fold_complex_alleles(alleles: dict[Variant, set], local: dict[tuple, list[Lo
                 support[event.extended].add(key)
                 cores_of[event.extended].update(event.cores)
     accepted: list[Variant] = []
+    target: dict[Variant, Variant] = {}  # local haplotype -> the allele its reads go to
     for variant, keys in sorted(support.items(), key=lambda item: (-len(item[1]), item[0])):
-        same_cores = set().union(*(alleles.get(core, set()) for core in cores_of[variant]))
-        if len(keys) < settings.report_min_alt_reads or len(keys) <= settings.complex_min_share * len(same_cores):
-            continue
         # (A CIGAR indel's reads that show something else do not make it stronger.)
-        stronger = [v for v in accepted if len(support[v]) * settings.max_sibling_share >= len(keys)]
-        stronger += [v for v, count in plain.items() if count * settings.max_sibling_share >= len(keys)]
-        if any(_haplotype_distance(window_start, window_seq, variant, other, limit=2) <= 2 for other in stronger):
+        stronger = sorted(((len(support[v]), v) for v in accepted
+                           if len(support[v]) * settings.max_sibling_share >= len(keys)), reverse=True)
+        stronger += sorted(((count, v) for v, count in plain.items()
+                            if count * settings.max_sibling_share >= len(keys)), reverse=True)
+        copied = next((v for _, v in stronger
+                       if _haplotype_distance(window_start, window_seq, variant, v, limit=2) <= 2), None)
+        if copied is not None:
+            target[variant] = copied  # an error copy: its reads belong to the allele it copies
             continue
-        accepted.append(variant)
-    if not accepted:
+        same_cores = set().union(*(alleles.get(core, set()) for core in cores_of[variant]))
+        if len(keys) >= settings.report_min_alt_reads and len(keys) > settings.complex_min_share * len(same_cores):
+            accepted.append(variant)
+            target[variant] = variant
+    if not target:
         return alleles
     folded = {variant: set(keys) for variant, keys in alleles.items()}
-    for variant in accepted:
+    for variant, allele in target.items():
         for key in support[variant]:
             for event in local[key]:
                 if event.extended == variant:
                     for core in event.cores:
                         folded[core].discard(key)
-            folded.setdefault(variant, set()).add(key)
+            folded.setdefault(allele, set()).add(key)
     return {variant: keys for variant, keys in folded.items() if keys}
 
 
