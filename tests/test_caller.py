@@ -290,3 +290,88 @@ def test_an_itd_is_an_insertion_mostly_copied_from_next_door(inserted, is_itd):
 
     variant = insertion("chr13", DUP_LAST, inserted, GENOME.fetch)
     assert is_tandem_duplication(variant, GENOME.fetch, 6) is is_itd
+
+
+# --- complex NPM1 alleles (deletion-insertions) ----------------------------------------------
+
+# NPM1 type E: c.869_873 (GGAGG, chr5:171410549-171410553) replaced by CTCTTGCCC.
+TYPE_E = Variant("chr5", 171410549, "GGAGG", "CTCTTGCCC")
+
+
+def type_e_sequence(start: int, length: int = READ_LENGTH) -> str:
+    haplotype = GENOME.fetch("chr5", start, 171410548) + "CTCTTGCCC" + GENOME.fetch("chr5", 171410554, 171410554 + length)
+    return haplotype[:length]
+
+
+def test_a_delins_the_aligner_wrote_two_ways_is_one_allele(tmp_path):
+    builder = BamBuilder()
+    for shift in range(10):
+        # As BWA-MEM writes most type E reads: TCTC inserted after c.867 (chr5:171410547), then
+        # four mismatches (TTGCCC against TGGAGG).
+        start = 171410494 + shift
+        before = 171410547 - start + 1
+        builder.add("chr5", start, [(0, before), (1, 4), (0, READ_LENGTH - before - 4)], type_e_sequence(start))
+    for shift in range(2):
+        # ... and some: 10 bases inserted after c.868, one mismatch, 6 bases deleted.
+        start = 171410490 + shift
+        before = 171410548 - start + 1
+        sequence = type_e_sequence(start)
+        aligned_after = len(sequence) - before - 10 - 1
+        builder.add("chr5", start, [(0, before), (1, 10), (0, 1), (2, 6), (0, aligned_after)], sequence)
+    for shift in range(20):
+        builder.reference_read("chr5", 171410480 + shift)
+    calls, _ = call(builder, tmp_path)
+    assert [(c.variant, c.vartype, c.alt_reads, c.depth) for c in calls] == [(TYPE_E, "DELINS", 12, 32)]
+
+
+def type_a_read_with_error(builder: BamBuilder, start: int, position: int):
+    """A type A read (as type_a_read) with a sequencing error at GRCh38 `position`."""
+    before = GENOME.fetch("chr5", start, 171410543)
+    after = GENOME.fetch("chr5", 171410544, 171410544 + (READ_LENGTH - len(before)) - 1)
+    sequence = before + "TCTG" + after
+    index = position - start if position <= 171410543 else position - start + 4
+    wrong = "A" if sequence[index] != "A" else "C"
+    builder.add("chr5", start, [(0, len(before)), (1, 4), (0, len(after))],
+                sequence[:index] + wrong + sequence[index + 1:])
+
+
+def test_sequencing_errors_next_to_an_insertion_do_not_make_a_delins(tmp_path):
+    builder = type_a_sample(30, 20)
+    type_a_read_with_error(builder, 171410494, 171410546)  # one read: 3 bases after the insertion
+    for shift in range(3):  # three reads with the same error 2 bases before it (a recurring error)
+        type_a_read_with_error(builder, 171410500 + shift, 171410541)
+    calls, _ = call(builder, tmp_path)
+    assert [(c.variant, c.vartype, c.alt_reads) for c in calls] == [(TYPE_A, "INS", 34)]
+
+
+def test_a_real_delins_is_not_taken_for_an_error_of_a_stronger_insertion(tmp_path):
+    # Type A in 30 reads and a delins clone in 8 (two NPM1 clones): far apart in sequence, so the
+    # delins stands on its own.
+    builder = type_a_sample(30, 20)
+    for shift in range(8):
+        start = 171410494 + shift
+        before = 171410547 - start + 1
+        builder.add("chr5", start, [(0, before), (1, 4), (0, READ_LENGTH - before - 4)], type_e_sequence(start))
+    calls, _ = call(builder, tmp_path)
+    assert [(c.variant, c.alt_reads) for c in calls] == [(TYPE_A, 30), (TYPE_E, 8)]
+
+
+# --- short FLT3-ITDs ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("length, vartype", [(3, "ITD"), (4, "INS"), (5, "INS"), (6, "ITD")])
+def test_itd_region_insertions_from_3_bp_are_itds_only_in_frame(length, vartype, tmp_path):
+    first = 28034119  # exon 14
+    variant = tandem_duplication("chr13", first, first + length - 1, GENOME.fetch)
+    copy = GENOME.fetch("chr13", first, first + length - 1)
+    builder = BamBuilder()
+    for start in range(28034070, 28034080):
+        # The copy as a CIGAR insertion after its original (chr13:first + length - 1).
+        before = GENOME.fetch("chr13", start, first + length - 1)
+        after = GENOME.fetch("chr13", first + length, start + READ_LENGTH - length - 1)
+        builder.add("chr13", start, [(0, len(before)), (1, length), (0, len(after))], before + copy + after)
+    for start in range(28034060, 28034080):
+        builder.reference_read("chr13", start)
+    calls, _ = call(builder, tmp_path)
+    assert [(c.variant, c.vartype, c.length) for c in calls] == [(variant, vartype, length)]
+    assert (calls[0].itd_ar is not None) == (vartype == "ITD")

@@ -66,7 +66,7 @@ def test_a_second_clone_keeps_the_flanks_single_copy(window):
     assert other.count(design.left) == 1 and other.count(design.right) == 1
 
 
-@pytest.mark.parametrize("length", [6, 21, 90, 150, 240, 300])
+@pytest.mark.parametrize("length", [3, 6, 21, 90, 150, 240, 300])
 @pytest.mark.parametrize("vaf, mutant_step, wild_step", [(0.4, 3, 2), (0.2, 4, 1)])
 def test_vaf_is_exact_for_every_length_even_longer_than_the_reads(window, length, vaf, mutant_step, wild_step):
     """Evenly spaced 250-bp fragments with 2x150 reads from each haplotype, in proportion to the
@@ -118,3 +118,33 @@ def test_flank_counts_that_disagree_are_not_trusted():
     assert JunctionCounts(mutant=40, left=100, right=96).flanks_agree()
     assert not JunctionCounts(mutant=40, left=30, right=100).flanks_agree()
     assert not JunctionCounts(mutant=0, left=0, right=0).flanks_agree()
+
+
+def delins(window: str, first_index: int, deleted: int, inserted: str) -> Variant:
+    """Window bases first_index .. first_index + deleted - 1 replaced by `inserted` (no anchor)."""
+    return Variant("chr5", WINDOW_START + first_index, window[first_index:first_index + deleted], inserted)
+
+
+def test_a_delins_gets_probes_across_its_new_bases(window):
+    # NPM1 type E's shape: five bases replaced by nine; REF and ALT share no base.
+    variant = delins(window, 500, 5, "CTCTTGCCC")
+    design = design_probes(WINDOW_START, window, variant, [], K)
+    mutant = mutant_sequence(WINDOW_START, window, variant)
+    assert mutant == window[:500] + "CTCTTGCCC" + window[505:]
+    assert design.mutant in mutant and design.mutant not in window
+    start = mutant.index(design.mutant)
+    assert start < 500 + 9 and start + K > 500  # it holds some of the new bases
+    assert window.index(design.left) + K <= 500  # the flanks lie outside the replaced bases
+    assert window.index(design.right) >= 505
+    for flank in (design.left, design.right):
+        assert window.count(flank) == 1 and mutant.count(flank) == 1
+
+
+@pytest.mark.parametrize("inserted", ["CTCTTGCCC", "CCCG"])
+def test_delins_vaf_is_exact(window, inserted):
+    variant = delins(window, 450, 5, inserted)
+    mutant = mutant_sequence(WINDOW_START, window, variant)
+    reads = [*tiled_fragments(mutant, 250, 150, 3, "m"), *tiled_fragments(window, 250, 150, 2, "w")]
+    design = design_probes(WINDOW_START, window, variant, [], K)
+    (count,) = count_junction_fragments(reads, [design])
+    assert count.mutant / count.depth == pytest.approx(0.4, abs=0.02)

@@ -1,6 +1,14 @@
 """Variant normalisation: one event, one representation, however the reads showed it."""
 
-from npm1_flt3.variants import Variant, deletion, insertion, left_normalise, right_shift, tandem_duplication
+from npm1_flt3.variants import (
+    Variant,
+    deletion,
+    insertion,
+    left_normalise,
+    local_change,
+    right_shift,
+    tandem_duplication,
+)
 
 # A toy chromosome: position 1 is 'G'.
 #          1234567890123
@@ -48,3 +56,37 @@ def test_kinds_and_lengths():
     assert Variant("t", 2, "ATCTG", "A").kind == "DEL"
     assert Variant("t", 2, "AT", "GC").kind == "DELINS"
     assert Variant("t", 2, "A", "C").length == 1
+
+
+# local_change: a read's bases over a stretch of reference, made into one normalised variant.
+
+
+def test_a_replacement_is_one_delins_without_shared_bases():
+    # Positions 3-6 (TCTG) read as AAC: nothing shared at either end.
+    assert local_change("t", 3, "TCTG", "AAC", fetch) == Variant("t", 3, "TCTG", "AAC")
+    # The same change seen through a wider window (shared bases on both sides) is the same variant.
+    assert local_change("t", 2, "ATCTGT", "AAACT", fetch) == Variant("t", 3, "TCTG", "AAC")
+    assert local_change("t", 2, "ATCTGT", "AAACT", fetch).kind == "DELINS"
+    # A shared last base is trimmed: TCTG -> AAG is TCT -> AA.
+    assert local_change("t", 3, "TCTG", "AAG", fetch) == Variant("t", 3, "TCT", "AA")
+
+
+def test_a_window_holding_only_an_insertion_gives_the_left_normalised_insertion():
+    # TCTG read in after position 10 (inside the repeat): the same as after 2, as insertion() says.
+    assert local_change("t", 9, "TG", "TGTCTG", fetch) == Variant("t", 2, "A", "ATCTG")
+    assert local_change("t", 11, "", "TCTG", fetch) == Variant("t", 2, "A", "ATCTG")
+
+
+def test_a_window_holding_only_a_deletion_gives_the_left_normalised_deletion():
+    assert local_change("t", 7, "TCTGA", "A", fetch) == Variant("t", 2, "ATCTG", "A")
+
+
+def test_one_or_no_changed_base():
+    assert local_change("t", 4, "CTG", "CAG", fetch) == Variant("t", 5, "T", "A")
+    assert local_change("t", 4, "CTG", "CTG", fetch) is None
+
+
+def test_trimming_takes_the_common_suffix_first():
+    # GATCTG -> GATCTCTG could be CT inserted anywhere in the TC/CT run; the suffix-first trim
+    # and left-normalisation give the left-most placement.
+    assert local_change("t", 1, "GATCTG", "GATCTCTG", fetch) == Variant("t", 2, "A", "ATC")
