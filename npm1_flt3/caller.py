@@ -244,7 +244,8 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
             found = [core for allele in local for core in allele.cores]
             if local:
                 scan.local[key] = local
-            elif evidence.clipped and evidence.first <= region.events[1] and evidence.last >= region.events[0]:
+            elif (evidence.clipped and evidence.first <= region.events[1]
+                  and evidence.last >= region.events[0]):
                 scan.clipped[key] = evidence
         else:
             scan.span_first.append(read.reference_start + offset + 1)
@@ -316,7 +317,8 @@ def fold_complex_alleles(alleles: dict[Variant, set], local: dict[tuple, list[Lo
             target[variant] = copied  # an error copy: its reads belong to the allele it copies
             continue
         same_cores = set().union(*(alleles.get(core, set()) for core in cores_of[variant]))
-        if len(keys) >= settings.report_min_alt_reads and len(keys) > settings.complex_min_share * len(same_cores):
+        if (len(keys) >= settings.report_min_alt_reads
+                and len(keys) > settings.complex_min_share * len(same_cores)):
             accepted.append(variant)
             target[variant] = variant
     if not target:
@@ -472,7 +474,8 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
     return calls
 
 
-def delins_counts(scan: RegionScan, variant: Variant, reads: set, evidence: dict, anchor: int) -> tuple[set, int]:
+def delins_counts(scan: RegionScan, variant: Variant, reads: set, evidence: dict,
+                  anchor: int) -> tuple[set, int]:
     """Alt reads and depth of a DELINS replacing GRCh38 s..e (n bases) by m bases.
 
     A read tells the two alleles apart when it has ``anchor`` bases on each side of the event
@@ -483,7 +486,8 @@ def delins_counts(scan: RegionScan, variant: Variant, reads: set, evidence: dict
     half on each side. Alt = the allele's reads with that reach; depth = alt + every other read
     with that reach over the wild type."""
     first, last = variant.pos, variant.pos + len(variant.ref) - 1
-    longer_alt, longer_ref = max(len(variant.alt) - len(variant.ref), 0), max(len(variant.ref) - len(variant.alt), 0)
+    longer_alt = max(len(variant.alt) - len(variant.ref), 0)
+    longer_ref = max(len(variant.ref) - len(variant.alt), 0)
     alt_lo, alt_hi = first - anchor - longer_ref // 2, last + anchor + (longer_ref - longer_ref // 2)
     ref_lo, ref_hi = first - anchor - longer_alt // 2, last + anchor + (longer_alt - longer_alt // 2)
     alt = {key for key in reads if evidence[key].first <= alt_lo and evidence[key].last >= alt_hi}

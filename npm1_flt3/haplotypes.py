@@ -5,8 +5,9 @@ chooses a different copy and tolerates a few mismatches: one ITD then shows up a
 bases apart, or a read's clip is read as a duplication that is not there. Here every read that gave
 indel evidence is compared, without gaps, with the wild-type sequence and with each candidate's
 mutant sequence, at the places its alignment allows, and goes to whichever it matches with the
-fewest mismatches (to none if the wild type matches best). Candidates may be insertions, deletions or DELINS
-(complex NPM1 alleles, npm1_flt3/caller.py).
+fewest mismatches (to none if the wild type matches best). Candidates may be insertions,
+deletions or DELINS (complex NPM1 alleles, npm1_flt3/caller.py). In NPM1, soft-clipped reads
+without indel evidence are then given to the allele they match (rescue_clipped).
 """
 
 from __future__ import annotations

@@ -80,7 +80,8 @@ def design_probes(window_start: int, window_seq: str, variant: Variant, others: 
     # at POS for a DELINS (REF and ALT share no first base) or an SNV.
     shared = 1 if variant.ref[0] == variant.alt[0] and variant.kind in ("INS", "DEL") else 0
     cut = variant.pos - window_start + shared
-    novel = [mutant[i:i + k] for i in range(max(cut - k + 1, 0), min(cut + len(variant.alt) - shared, len(mutant) - k + 1))
+    novel = [mutant[i:i + k]
+             for i in range(max(cut - k + 1, 0), min(cut + len(variant.alt) - shared, len(mutant) - k + 1))
              if counts[0][mutant[i:i + k]] == 0 and counts[1][mutant[i:i + k]] == 1]
     if not novel:
         return None
