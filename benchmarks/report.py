@@ -12,6 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.score import OUR_TOOL
+from benchmarks.score_classification import classification_table
+
+CLASSIFICATION = "classification"  # benchmarks/classification.py: scored per case, not per bin
 
 DISCUSSION = Path(__file__).with_name("discussion.md")
 
@@ -193,8 +196,11 @@ def write_results_md(results_dir: Path, out: Path, sets: list[str], total_minute
              "below them.", ""]
     for name in sets:
         path = results_dir / f"{name}.json"
-        if path.exists():
+        if name != CLASSIFICATION and path.exists():
             parts.append(set_tables(json.loads(path.read_text())))
+    classification = results_dir / f"{CLASSIFICATION}.json"
+    if classification.exists():
+        parts.append(classification_table(json.loads(classification.read_text())))
     cases = results_dir / "peer_cases.json"
     if cases.exists():
         parts.append(peer_case_table(json.loads(cases.read_text())))
@@ -225,7 +231,7 @@ def _previous_run_line(out: Path) -> str:
 def _peer_settings(results_dir: Path, sets: list[str]) -> list[str]:
     for name in sets:
         path = results_dir / f"{name}.json"
-        if not path.exists():
+        if name == CLASSIFICATION or not path.exists():
             continue
         tools = json.loads(path.read_text())["tools"]
         return [f"- **{tool}**: `{json.dumps(data['settings'], sort_keys=True)[:600]}`"

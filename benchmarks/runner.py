@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import peer_cases, report
+from benchmarks import classification, peer_cases, report, score_classification
 from benchmarks.score import OUR_TOOL, our_calls, peer_calls, read_truth, read_tsv, score_tool, summarise
 from benchmarks.workflow import REPO, caller_benchmarks, run_workflow
 from npm1_flt3.transcripts import load_transcripts
 
-SETS = ("capture150", "capture100", "amplicon")
+SETS = ("capture150", "capture100", "amplicon", classification.NAME)
 PEER_TOOLS = ("scanitd", "scanitd_lowvaf", "km", "km_lowvaf")
 # Which events each tool looks for: a bin is scored only for tools that claim it.
 TOOL_EVENTS = {
@@ -46,6 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip the speed and memory benchmark (benchmarks/speed.py)")
     parser.add_argument("--report-only", action="store_true",
                         help="only rebuild RESULTS.md from the JSON in --results (e.g. after editing discussion.md)")
+    parser.add_argument("--results-md", type=Path, default=REPO / "benchmarks/RESULTS.md",
+                        help="the Markdown report to (re)write (default benchmarks/RESULTS.md)")
     return parser.parse_args(argv)
 
 
@@ -53,6 +55,7 @@ def simulate(args: argparse.Namespace, sets: list[str]) -> None:
     reference = args.shared / "reference"
     subprocess.run([sys.executable, "-m", "benchmarks.truthsets", "--outdir", str(args.runs / "truthsets"),
                     "--seed", str(args.seed), "--depth-scale", str(args.depth_scale), "--sets", ",".join(sets),
+                    "--jobs", str(args.cores),
                     "--reference", str(reference / "grch38_npm1_flt3_loci.fa"),
                     "--annotation", str(reference / "exons.tsv")], check=True, cwd=REPO)
 
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     sets = [s for s in args.sets.split(",") if s]
     if args.report_only:
-        report.write_results_md(args.results, REPO / "benchmarks/RESULTS.md", sets, total_minutes=None)
+        report.write_results_md(args.results, args.results_md, sets, total_minutes=None)
         return 0
     exon12_start = load_transcripts(args.shared / "reference/exons.tsv")["NPM1"].exon_by_legacy(12).start
     if sets:
@@ -165,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         wall = run_workflow(args.runs / "workflow" / name, args.runs / "truthsets" / name / "samples.tsv",
                             reference / "grch38_npm1_flt3_loci.fa", reference / "exons.tsv",
                             args.runs / "resources", args.cores)
+        if name == classification.NAME:  # what the cohort table says, not detection: no peers
+            result = score_classification.score_set(args.runs / "truthsets" / name, args.runs / "workflow" / name,
+                                                    wall)
+            report.write_json(args.results / f"{name}.json", result)
+            print(score_classification.classification_table(result))
+            continue
         if not args.no_peers:
             run_peers(args, name)
         result = score_set(args, name, exon12_start, wall)
@@ -178,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         cases = run_peer_cases(args)
         report.write_json(args.results / "peer_cases.json", cases)
         print(report.peer_case_table(cases))
-    report.write_results_md(args.results, REPO / "benchmarks/RESULTS.md", sets,
+    report.write_results_md(args.results, args.results_md, sets,
                             total_minutes=(time.monotonic() - started) / 60)
     print(f"benchmarks/run: done in {(time.monotonic() - started) / 60:.1f} min; "
-          f"JSON in {args.results}, tables in benchmarks/RESULTS.md")
+          f"JSON in {args.results}, tables in {args.results_md}")
     return 0
 
 

@@ -18,6 +18,10 @@ The sets (all variants VCF-style, GRCh38, left-normalised by npm1_flt3.variants)
 * ``amplicon``: MSv3 2x250 amplicon mode over the demo's NPM1 exon-12 and FLT3 exon 14-15
   amplicons (no exon-20 amplicon: TKD is a no-call), 2000 read pairs per amplicon: 24 ITDs with
   NPM1 A, B, D at 0.05 and 0.01 packed in; 2 wild-type controls.
+* ``classification`` (only with ``--sets``; ``benchmarks/run`` includes it): HS25 2x150 at 1000x,
+  one planted event or designed pair per sample, each with its expected cohort row and HGVS names
+  (benchmarks/classification.py); its folder also holds ``expected.tsv`` and
+  ``expected_variants.tsv``.
 
 Each ITD duplicates a seeded-random stretch of chr13:28033887-28034214 (FLT3 exons 14-15 with
 intron 14); every third one (seeded choice) carries 1-6 random non-templated bases between the
@@ -44,6 +48,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from benchmarks import classification
 from npm1_flt3 import simulate
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.simulate import Planted, Region, Sample, Sequencing, SimulationError, derived_seed
@@ -61,7 +66,9 @@ DEFAULT_SEED = 7
 MARKER = "truthset.json"
 READ_PREFIX = "sim"
 
-SETS = ("capture150", "capture100", "amplicon")
+SETS = ("capture150", "capture100", "amplicon")  # the default of --sets (detection)
+CLASSIFICATION = classification.NAME
+ALL_SETS = SETS + (CLASSIFICATION,)
 
 ITD_LENGTHS = (6, 12, 21, 30, 45, 60, 90, 120, 150, 180, 240, 300)
 # FLT3 exon 15 start .. exon 14 end (minus strand gene), intron 14 included.
@@ -392,6 +399,56 @@ def write_set(
     return len(samples)
 
 
+def classification_parameters(seed: int, scale: float) -> dict[str, object]:
+    """truthset.json of the classification set; equal parameters mean identical output."""
+    seq = simulate.CAPTURE_SEQUENCING
+    return {
+        "set": CLASSIFICATION, "seed": seed, "depth_scale": scale,
+        "simulator": "art_illumina via npm1_flt3.simulate",
+        "simulator_version": simulate.SIMULATOR_VERSION, "truthset_version": TRUTHSET_VERSION,
+        "sequencing": {"art_profile": seq.system, "read_length": seq.read_length, "paired": True,
+                       "amplicon_mode": False, "fragment_mean": seq.fragment_mean,
+                       "fragment_sd": seq.fragment_sd},
+        "depth": {"hotspots": classification.DEPTH * scale, "capture_flank": simulate.FLANK},
+        "design": {"cases": classification.design_parameters()},
+    }
+
+
+def write_classification_set(
+    outdir: Path, ref: GenomeReference, exons_tsv: Path, seed: int, scale: float,
+    pool: ProcessPoolExecutor | None,
+) -> int:
+    """The classification set: the usual files plus expected.tsv and expected_variants.tsv."""
+    (outdir / "fastq").mkdir(parents=True)
+    samples = classification.build_samples(seed, scale, ref.fetch, exons_tsv)
+    jobs = [(s, str(ref.path), str(exons_tsv), seed, scale, str(outdir)) for s, _, _ in samples]
+    sheet: list[dict[str, str]] = []
+    for rows in (pool.map(_simulate_one, jobs) if pool else map(_simulate_one, jobs)):
+        sheet += rows
+    cohort = [s for s, _, _ in samples]
+    seq = simulate.CAPTURE_SEQUENCING
+    simulate.write_tsv(outdir / "samples.tsv", simulate.SHEET_COLUMNS, sheet)
+    simulate.write_tsv(outdir / "truth.tsv", TRUTH_COLUMNS, truth_rows([(s, r) for s, r, _ in samples]))
+    simulate.write_tsv(outdir / "truth_status.tsv", simulate.STATUS_COLUMNS,
+                       simulate.status_rows(cohort))
+    simulate.write_tsv(outdir / "samples_info.tsv", INFO_COLUMNS, [
+        {"sample": s.name, "set": CLASSIFICATION, "assay": s.assay, "read_length": seq.read_length,
+         "paired": "true", "depth": f"{s.depth:g}", "role": role} for s, role, _ in samples])
+    simulate.write_tsv(outdir / "expected.tsv", classification.EXPECTED_COLUMNS,
+                       classification.expected_rows(samples))
+    simulate.write_tsv(outdir / "expected_variants.tsv", classification.EXPECTED_VARIANT_COLUMNS,
+                       classification.expected_variant_rows(samples))
+    text = json.dumps(classification_parameters(seed, scale), indent=2, sort_keys=True) + "\n"
+    (outdir / MARKER).write_text(text)  # the marker last: its presence means a complete folder
+    return len(samples)
+
+
+def set_parameters(name: str, seed: int, scale: float) -> dict[str, object]:
+    if name == CLASSIFICATION:
+        return classification_parameters(seed, scale)
+    return parameters(DESIGNS[name], seed, scale)
+
+
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -401,10 +458,10 @@ def folder_size(folder: Path) -> int:
 
 def parse_sets(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in DESIGNS]
+    unknown = [name for name in names if name not in ALL_SETS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"unknown set(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(SETS)}")
+            f"unknown set(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(ALL_SETS)}")
     return list(dict.fromkeys(names))
 
 
@@ -419,7 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="multiply capture depths and amplicon read pairs (default 1.0); "
                              f"the low-coverage sample stays at {LOW_COVERAGE_DEPTH:g}x")
     parser.add_argument("--sets", type=parse_sets, default=list(SETS),
-                        help=f"comma-separated sets (default {','.join(SETS)})")
+                        help=f"comma-separated sets (default {','.join(SETS)}; also: "
+                             f"{CLASSIFICATION})")
     parser.add_argument("--jobs", type=int, default=2,
                         help="samples simulated in parallel (default 2); "
                              "the output does not depend on it")
@@ -439,13 +497,12 @@ def run(args: argparse.Namespace) -> int:
     outdir = args.outdir.resolve()
     todo = []
     for name in args.sets:
-        design = DESIGNS[name]
         target = outdir / name
-        if simulate.existing_parameters(target, MARKER) == parameters(design, args.seed, scale):
+        if simulate.existing_parameters(target, MARKER) == set_parameters(name, args.seed, scale):
             print(f"simulate: {target} already holds seed {args.seed}, depth scale {scale:g}; "
                   "nothing to do", file=sys.stderr)
         else:
-            todo.append(design)
+            todo.append(name)
     if not todo:
         return 0
     if shutil.which("art_illumina") is None:
@@ -455,19 +512,23 @@ def run(args: argparse.Namespace) -> int:
     ref = GenomeReference(args.reference)
     pool = ProcessPoolExecutor(max_workers=args.jobs) if args.jobs > 1 else None
     try:
-        for design in todo:
+        for name in todo:
             started = time.monotonic()
             # Staged next to the final folder, so the rename is atomic and an interrupted run
             # leaves only a hidden .partial folder.
-            staging = Path(tempfile.mkdtemp(prefix=f".{design.name}.partial-", dir=outdir))
+            staging = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=outdir))
             try:
-                count = write_set(staging / design.name, design, ref, args.annotation.resolve(),
-                                  args.seed, scale, pool)
-                simulate.install(staging / design.name, outdir / design.name)
+                if name == CLASSIFICATION:
+                    count = write_classification_set(staging / name, ref, args.annotation.resolve(),
+                                                     args.seed, scale, pool)
+                else:
+                    count = write_set(staging / name, DESIGNS[name], ref, args.annotation.resolve(),
+                                      args.seed, scale, pool)
+                simulate.install(staging / name, outdir / name)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-            size = folder_size(outdir / design.name) / 1e6
-            print(f"simulate: wrote {outdir / design.name}: {count} samples, {size:.1f} MB, "
+            size = folder_size(outdir / name) / 1e6
+            print(f"simulate: wrote {outdir / name}: {count} samples, {size:.1f} MB, "
                   f"{time.monotonic() - started:.1f} s", file=sys.stderr)
     finally:
         if pool:

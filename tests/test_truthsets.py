@@ -346,3 +346,242 @@ def test_planted_itds_are_in_the_reads_and_not_in_the_controls(truthsets, refere
                 assert count_containing(control_reads, junction) == 0, row
                 checked += 1
     assert checked == 6
+
+
+# --- classification set (benchmarks/classification.py): design only, no ART -------------------
+
+from benchmarks import classification as cls  # noqa: E402
+from benchmarks import truthsets  # noqa: E402
+
+_COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+def _exon_table() -> dict[str, list[dict]]:
+    """exons.tsv read here (not through npm1_flt3): gene -> exon rows in transcript order."""
+    lines = [line for line in EXONS.read_text().splitlines() if not line.startswith("#")]
+    rows = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:]]
+    table: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        table[row["gene"]].append(row)
+    for gene in table:
+        table[gene].sort(key=lambda r: int(r["exon_number_current"]))
+    return table
+
+
+def _c_to_g(gene: str, position: str) -> int:
+    """GRCh38 position of a c. position ('1838', '1837+12', '1838-3') of the MANE transcript,
+    from the exon table's coding spans (cds_span_c, e.g. 'c.1838-c.1942')."""
+    match = re.fullmatch(r"(\d+)([+-]\d+)?", position)
+    number, offset = int(match.group(1)), int(match.group(2) or 0)
+    for row in _exon_table()[gene]:
+        first, last = (int(x) for x in re.findall(r"\d+", row["cds_span_c"]))
+        if first <= number <= last:
+            plus = row["gene_strand"] == "+"
+            start = int(row["cds_start_in_exon_genomic"]) if plus else int(row["cds_end_in_exon_genomic"])
+            g = start + (number - first) if plus else start - (number - first)
+            return g + offset if plus else g - offset
+    raise AssertionError(f"c.{position} is not coding")
+
+
+def _apply_hgvs_c(gene: str, hgvs_c: str, fetch) -> tuple[tuple[int, int], str, str]:
+    """((low, high) GRCh38 window, reference, mutant) on the + strand, the mutant built from the
+    HGVS c. name alone."""
+    name = hgvs_c.split(":c.")[1]
+    match = re.fullmatch(r"([\d+-]+?)(?:_([\d+-]+))?(del|dup|ins|delins|[ACGT]>)([ACGT]*)", name)
+    first, last, op, bases = match.groups()
+    g1, g2 = _c_to_g(gene, first), _c_to_g(gene, last or first)
+    plus = _exon_table()[gene][0]["gene_strand"] == "+"
+    low, high = min(g1, g2) - 60, max(g1, g2) + 60
+    ref = fetch("chr5" if gene == "NPM1" else "chr13", low, high)
+    tx = ref if plus else ref[::-1].translate(_COMPLEMENT)  # transcript orientation
+    index = (lambda g: g - low) if plus else (lambda g: high - g)
+    a, b = sorted((index(g1), index(g2)))
+    if op.endswith(">"):
+        assert tx[a] == op[0], (hgvs_c, tx[a])
+        mutant = tx[:a] + bases + tx[a + 1:]
+    elif op == "del":
+        mutant = tx[:a] + tx[b + 1:]
+    elif op == "dup":
+        mutant = tx[:b + 1] + tx[a:b + 1] + tx[b + 1:]
+    elif op == "ins":
+        assert b == a + 1, hgvs_c  # between two adjacent bases
+        mutant = tx[:a + 1] + bases + tx[b:]
+    else:
+        mutant = tx[:a] + bases + tx[b + 1:]
+    return (low, high), ref, mutant if plus else mutant[::-1].translate(_COMPLEMENT)
+
+
+def _classification_samples(reference, seed=7):
+    return cls.build_samples(seed, 1.0, reference.fetch, EXONS)
+
+
+def test_classification_cases_cover_issue_11():
+    names = {c.name for c in cls.CASES}
+    assert {c.group for c in cls.CASES} == {0, 1, 2, 3, 4, 5, 6, 7}
+    assert {"npm1_exon5_fs", "npm1_exon9_dup", "npm1_exon9_inframe_del", "npm1_exon11_fs",
+            "npm1_exon12_inframe_ins", "flt3_d835_synonymous", "flt3_d835y", "flt3_i836del",
+            "itd_exon15_start", "itd_exon14_end", "itd_exon14_intron14", "npm1_type_e",
+            "npm1_type_f", "ar_one_third", "ar_030", "ar_036", "itd_3bp", "itd_6bp", "itd_9bp",
+            "dup_4bp", "itd_low_level", "wildtype"} <= names
+    # One planted event per sample, or a designed pair (NPM1 type A + one ITD).
+    for case in cls.CASES:
+        assert len(case.events) <= 2, case.name
+        if len(case.events) == 2:
+            assert [e.clinical_class for e in case.events] == [cls.NPM1_MUTATED, cls.FLT3_ITD]
+            assert case.events[0].npm1_type == "A"
+
+
+def test_classification_expected_outcomes_are_written_for_every_case(reference):
+    samples = _classification_samples(reference)
+    rows = {r["case"]: r for r in cls.expected_rows(samples)}
+    assert len(rows) == len(cls.CASES) and set(rows) == {c.name for c in cls.CASES}
+    for row in rows.values():
+        assert list(row) == cls.EXPECTED_COLUMNS
+        assert all(row[c] for c in cls.EXPECTED_COLUMNS if c not in ("npm1_type", "why")), row
+    for name in ("npm1_exon5_fs", "npm1_exon9_dup", "npm1_exon9_inframe_del", "npm1_exon11_fs",
+                 "npm1_exon12_inframe_ins"):
+        assert (rows[name]["npm1_status"], rows[name]["npm1_other_variants"],
+                rows[name]["eln2017_npm1_flt3_component"], rows[name]["eln2022_npm1_flt3_component"],
+                rows[name]["flt3_itd_status"]) == ("wild-type", "non-empty", "intermediate", "none", "absent")
+    syn = rows["flt3_d835_synonymous"]
+    assert (syn["flt3_tkd_status"], syn["flt3_mutated"], syn["flt3_other_variants"]) == ("absent", "no", "non-empty")
+    for name in ("flt3_d835y", "flt3_i836del"):
+        assert (rows[name]["flt3_tkd_status"], rows[name]["flt3_mutated"]) == ("present", "yes")
+    for name in ("npm1_type_e", "npm1_type_f"):
+        assert (rows[name]["npm1_status"], rows[name]["npm1_type"]) == ("mutated", name[-1].upper())
+    for name in ("ar_one_third", "ar_030", "ar_036"):
+        assert rows[name]["eln2017_npm1_flt3_component"] == cls.FROM_COUNTS
+        assert rows[name]["note_ar_spans_cutoff"] == cls.FROM_COUNTS
+        assert rows[name]["eln2022_npm1_flt3_component"] == "intermediate"
+    for name in ("itd_3bp", "itd_6bp", "itd_9bp"):
+        assert rows[name]["flt3_itd_status"] == "present"
+    assert (rows["dup_4bp"]["flt3_itd_status"], rows["dup_4bp"]["flt3_other_variants"]) == ("absent", "non-empty")
+    low = rows["itd_low_level"]
+    assert (low["eln2022_npm1_flt3_component"], low["note_low_level_itd"], low["npm1_status"]) == (
+        "intermediate", "yes", "mutated")
+    variants = cls.expected_variant_rows(samples)
+    assert len(variants) == sum(len(c.events) for c in cls.CASES)
+    assert all(v["hgvs_c"] and v["hgvs_p"] and v["type"] and v["clinical_class"] for v in variants)
+    types = {v["case"]: v["type"] for v in variants if v["gene"] == "FLT3"}
+    assert types["dup_4bp"] == "INS" and types["itd_3bp"] == "ITD"
+    complex_alleles = [v for v in variants if v["type"] == "DELINS"]
+    assert len(complex_alleles) >= 2 and all(v["single_call"] == "yes" for v in complex_alleles)
+
+
+def test_classification_set_is_seeded(reference):
+    def layout(seed):
+        return [(s.name, case.name, tuple(p.variant for p in s.planted))
+                for s, _, case in _classification_samples(reference, seed)]
+    first = layout(7)
+    assert first == layout(7)
+    assert layout(8) != first and sorted(x[1:] for x in layout(8)) == sorted(x[1:] for x in first)
+    names = [name for name, _, _ in first]
+    assert names == [f"cls_{n:02d}" for n in range(1, len(first) + 1)]
+    assert [case for _, case, _ in first] != [c.name for c in cls.CASES]  # shuffled
+
+
+def test_classification_planted_alleles_are_what_the_hgvs_names_say(reference):
+    """Each expected c. name, applied to the reference through this test's own c.-to-GRCh38
+    mapping, gives the same sequence as the planted VCF allele."""
+    checked = 0
+    for sample, _, case in _classification_samples(reference):
+        for event, planted in zip(case.events, sample.planted):
+            variant = planted.variant
+            assert left_normalise(variant, reference.fetch) == variant
+            (low, high), ref, mutant = _apply_hgvs_c(event.gene, event.hgvs_c, reference.fetch)
+            cut = variant.pos - low
+            assert ref[cut:cut + len(variant.ref)] == variant.ref
+            assert ref[:cut] + variant.alt + ref[cut + len(variant.ref):] == mutant, (case.name, event.hgvs_c)
+            checked += 1
+    assert checked == sum(len(c.events) for c in cls.CASES)
+
+
+def test_classification_duplications_and_deletions_are_named_3_prime_most(reference):
+    """HGVS 3' rule: the base after a duplicated / deleted stretch (transcript orientation) differs
+    from its first base, so the name cannot move 3'."""
+    for case in cls.CASES:
+        for event in case.events:
+            match = re.search(r"c\.([\d+-]+?)(?:_([\d+-]+))?(del|dup)$", event.hgvs_c)
+            if not match:
+                continue
+            first, last = match.group(1), match.group(2) or match.group(1)
+            g_first, g_last = _c_to_g(event.gene, first), _c_to_g(event.gene, last)
+            chrom, step = ("chr5", 1) if event.gene == "NPM1" else ("chr13", -1)
+            base = lambda g: reference.fetch(chrom, g, g)  # noqa: E731
+            assert base(g_first) != base(g_last + step), (case.name, event.hgvs_c)
+
+
+def test_classification_d835_change_is_synonymous(reference):
+    event = cls.CASE_BY_NAME["flt3_d835_synonymous"].events[0]
+    assert event.hgvs_c.endswith("c.2505T>C") and event.hgvs_p == "p.(Asp835=)"
+    # Codon 835 = c.2503-c.2505 (minus strand: GRCh38 28018505 down to 28018503).
+    assert [_c_to_g("FLT3", str(c)) for c in (2503, 2504, 2505)] == [28018505, 28018504, 28018503]
+    codon = reference.fetch("chr13", 28018503, 28018505)[::-1].translate(_COMPLEMENT)
+    variant = cls.build_variant(event.spec, reference.fetch)
+    mutant_genomic = variant.alt + reference.fetch("chr13", 28018504, 28018505)
+    mutant = mutant_genomic[::-1].translate(_COMPLEMENT)
+    assert codon == "GAT" and mutant == "GAC"  # both Asp
+    d835y = cls.build_variant(cls.CASE_BY_NAME["flt3_d835y"].events[0].spec, reference.fetch)
+    assert (d835y.pos, d835y.alt) == (28018505, "A")  # c.2503G>T: GAT -> TAT (Tyr)
+
+
+def test_classification_exon_border_itds_sit_at_the_border(reference):
+    exons = {int(r["exon_number_current"]): r for r in _exon_table()["FLT3"]}
+    ex14_low, ex14_high = int(exons[14]["exon_start_1based"]), int(exons[14]["exon_end_1based"])
+    ex15_low, ex15_high = int(exons[15]["exon_start_1based"]), int(exons[15]["exon_end_1based"])
+
+    def span(name):
+        kind, _, first, last = cls.CASE_BY_NAME[name].events[0].spec
+        assert kind == "dup"
+        return first, last
+
+    # Minus strand: exon 15's first base (c.1838) is its highest coordinate.
+    first, last = span("itd_exon15_start")
+    assert last == ex15_high and last - first + 1 == 15 and _c_to_g("FLT3", "1838") == ex15_high
+    assert _c_to_g("FLT3", "1852") == first
+    # Ends at c.1837, exon 14's last base (its lowest coordinate), wholly inside exon 14.
+    first, last = span("itd_exon14_end")
+    assert first == ex14_low == _c_to_g("FLT3", "1837") and last <= ex14_high
+    # The next bases on both sides of the border differ from the copy's first base (c.1817):
+    # neither the intron (c.1837+1) nor exon 15 (c.1838) lets the duplication shift 3'.
+    copy_first = reference.fetch("chr13", last, last)
+    assert reference.fetch("chr13", first - 1, first - 1) != copy_first
+    assert reference.fetch("chr13", ex15_high, ex15_high) != copy_first
+    # Exon 14 end + intron 14 start: 12 exonic and 12 intronic bases.
+    first, last = span("itd_exon14_intron14")
+    assert first < ex14_low <= last and last - ex14_low + 1 == 12 and ex14_low - first == 12
+    assert first > ex15_high  # intron 14 only, not exon 15
+    for name in ("itd_3bp", "itd_6bp", "itd_9bp", "dup_4bp", "ar_030", "itd_low_level"):
+        first, last = next(e.spec for e in cls.CASE_BY_NAME[name].events if e.gene == "FLT3")[2:]
+        assert ex14_low < first and last < ex14_high, name  # inside exon 14
+
+
+def test_classification_folder_holds_the_expectations(reference, tmp_path, monkeypatch):
+    """write_classification_set without ART (reads faked): the truth files carry the expectations."""
+    def fake_reads(job):
+        sample = job[0]
+        return [{"sample": sample.name, "unit": "L1", "fq1": f"fastq/{sample.name}_L1_R1.fastq.gz",
+                 "fq2": f"fastq/{sample.name}_L1_R2.fastq.gz", "patient": sample.patient,
+                 "timepoint": sample.timepoint, "assay": sample.assay, "day": ""}]
+    monkeypatch.setattr(truthsets, "_simulate_one", fake_reads)
+    folder = tmp_path / "classification"
+    count = truthsets.write_classification_set(folder, reference, EXONS, 7, 1.0, None)
+    assert count == len(cls.CASES)
+    expected = read_tsv(folder / "expected.tsv")
+    assert list(expected[0]) == cls.EXPECTED_COLUMNS and len(expected) == count
+    variants = read_tsv(folder / "expected_variants.tsv")
+    assert list(variants[0]) == cls.EXPECTED_VARIANT_COLUMNS
+    truth = read_tsv(folder / "truth.tsv")
+    assert [(r["sample"], r["pos"], r["alt"]) for r in truth] == [(r["sample"], r["pos"], r["alt"]) for r in variants]
+    status = {r["sample"]: r for r in read_tsv(folder / "truth_status.tsv")}
+    for row in expected:
+        assert status[row["sample"]]["npm1_status"] == row["npm1_status"]
+        assert status[row["sample"]]["flt3_itd_status"] == row["flt3_itd_status"]
+        assert status[row["sample"]]["flt3_tkd_status"] == row["flt3_tkd_status"]
+    info = read_tsv(folder / "samples_info.tsv")
+    assert {r["role"] for r in info} == {"variant", "wildtype_control"}
+    assert all(r["depth"] == "1000" and r["read_length"] == "150" for r in info)
+    meta = json.loads((folder / "truthset.json").read_text())
+    assert meta == truthsets.classification_parameters(7, 1.0)
+    assert len(meta["design"]["cases"]) == len(cls.CASES)
+    assert truthsets.parse_sets("classification") == ["classification"]
