@@ -50,12 +50,17 @@ How it works, and the HGVS decisions taken:
   border or lies within ``SPLICE_REGION_BP`` (2) intronic bases of an exon. This covers a
   duplication that copies intronic bases along with exonic ones (c.1826_1837+12dup copies the
   exon 14 donor: which of the two donors is used cannot be predicted, so the invented in-frame
-  protein an exonic reading would give is not printed), a deletion or delins across a border, and
-  new bases inserted exactly between an exon and its intron (c.1837_1837+1insCA): whether they
-  are spliced in with the exon depends on splicing, which is not predicted. The Duplication page
-  asks the same question of an insertion at a border: "is the 'insertion' in the intron or in the
-  exon?". Deeper intronic changes get consequence ``intronic`` and an empty p. (no protein
-  prediction is attempted).
+  protein an exonic reading would give is not printed), an insertion that is not a duplication
+  but slides across a whole GT or AG of a splice site (its new bases carry a copy of the site
+  wherever they are put: an ITD with extra bases whose copy runs into intron 14, such as
+  c.1837+21_1837+22ins... of 78 bases), a deletion or delins across a border, and new bases
+  inserted exactly between an exon and its intron (c.1837_1837+1insCA): whether they are spliced
+  in with the exon depends on splicing, which is not predicted. The Duplication page asks the same
+  question of an insertion at a border: "is the 'insertion' in the intron or in the exon?".
+  biocommons/hgvs makes the same choice by default (p.? for FLT3-ITDs across the exon 14 donor,
+  its issue #714); its opt-in shift_over_boundary EXON preference is the other reading, taking
+  the copy as exonic. Deeper intronic changes get consequence ``intronic`` and an empty p. (no
+  protein prediction is attempted).
 * Protein: the reference and mutant spliced mRNAs are built from the exon model and the reference
   FASTA; translation starts at c.1 and, for frameshifts and stop-loss, reads on into the 3'UTR.
   In-frame changes are found as the longest common prefix, then the longest common suffix, of the
@@ -346,6 +351,23 @@ def _placements(five: _Edit, three: _Edit) -> list[_Edit]:
     return placements
 
 
+def _splice_site_in_slide(five: _Edit, three: _Edit, layout: _Layout) -> _Region | None:
+    """For an insertion that is not a duplication: the splice site whose dinucleotide it can slide
+    across, as a splice region, or None.
+
+    The slide covers the bases from the 5'-most to the 3'-most placement. When it holds a whole GT
+    (c.N+1_N+2) or AG (c.N-2_N-1), the new bases carry a copy of that splice site wherever they
+    are put, so the mutant has two candidate sites and which one is used is not predicted (an ITD
+    with extra bases whose copy runs into the intron)."""
+    first, last = five.start, three.start - 1
+    for k in range(len(layout.spans) - 1):
+        donor, acceptor = layout.spans[k].last + 1, layout.spans[k + 1].first - 2
+        for site, exon in ((donor, k), (acceptor, k + 1)):
+            if first <= site and site + 1 <= last:
+                return _Region("splice", exon, k)
+    return None
+
+
 def _exonic_placement(placements: list[_Edit], is_dup: bool, layout: _Layout) -> _Edit | None:
     """The 3'-most placement that keeps the change inside one exon, or None.
 
@@ -580,10 +602,15 @@ def annotate_variant(
     edit = _shift_3prime(five_prime, layout)  # the placement HGVS names (3' rule)
     dup = _duplicated_range(edit, layout)
     hgvs_c = f"{transcript.accession}:c.{_hgvs_c(edit, dup, layout)}"
-    # The same change placed inside one exon, if it can be: its protein effect is predictable.
-    exonic = _exonic_placement(_placements(five_prime, edit), dup is not None, layout)
+    # The same change placed inside one exon, if it can be, and if it leaves every splice site
+    # single: then its protein effect is predictable.
+    splice_site = None
+    if edit.is_insertion and dup is None:
+        splice_site = _splice_site_in_slide(five_prime, edit, layout)
+    exonic = None if splice_site else _exonic_placement(_placements(five_prime, edit),
+                                                         dup is not None, layout)
     placed = exonic or edit
-    region = _locate(placed, dup is not None, layout)
+    region = splice_site or _locate(placed, dup is not None, layout)
 
     if region.kind == "exonic":
         hgvs_p, consequence = _protein_effect(placed, region, layout)

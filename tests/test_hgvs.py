@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from npm1_flt3.hgvs import VariantAnnotation, _Layout, annotate_variant, translate
+from npm1_flt3.hgvs import VariantAnnotation, _Layout, annotate_variant, reverse_complement, translate
 from npm1_flt3.npm1_types import NPM1_TYPES, npm1_type
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import Exon, Transcript, load_transcripts
@@ -524,13 +524,18 @@ def test_npm1_types():
 
 
 def test_npm1_types_are_sourced_and_match_the_annotator(npm1):
-    # Every table key must be what annotate_variant prints for that type (checked above for
-    # A, B and D), and every entry must say where it comes from.
+    # Every table key must be what annotate_variant prints for that type (A, B and D are checked
+    # above; C is CGTG after c.863, E and F replace c.869-873 GGAGG), and every entry must say
+    # where it comes from. tests/test_npm1_types.py checks the keys against published sequences.
     printed = {
         "A": npm1(Variant("chr5", 171410539, "C", "CTCTG")).hgvs_c,
         "B": npm1(Variant("chr5", 171410541, "C", "CTGCA")).hgvs_c,
+        "C": npm1(Variant("chr5", 171410541, "C", "CTGCG")).hgvs_c,
         "D": npm1(Variant("chr5", 171410540, "T", "TCTGC")).hgvs_c,
+        "E": npm1(Variant("chr5", 171410549, "GGAGG", "CTCTTGCCC")).hgvs_c,
+        "F": npm1(Variant("chr5", 171410549, "GGAGG", "CCCTGGAGA")).hgvs_c,
     }
+    assert {entry.letter for entry in NPM1_TYPES} <= set(printed)
     for entry in NPM1_TYPES:
         assert entry.source
         assert npm1_type(printed[entry.letter]) == entry.letter
@@ -548,3 +553,19 @@ def test_every_exonic_flt3_itd_window_is_a_dup_with_a_protein(flt3, genome, tran
             annotation = flt3(tandem_duplication("chr13", first, first + length - 1, genome.fetch))
             assert annotation.hgvs_c.endswith("dup"), (first, length, annotation)
             assert annotation.exon == exon_number and annotation.hgvs_p.startswith("p.("), annotation
+
+
+def test_flt3_itd_with_extra_bases_copying_the_donor_gets_no_protein(flt3, genome):
+    # biocommons/hgvs issue #714's ITD: CG + a copy of c.1783-c.1837+21 (the end of exon 14 and
+    # the first 21 intron bases, GTAAGAATGGAATGTGCCAAA) inserted after c.1837+21. Not a
+    # duplication (CG is extra), so it is named as an insertion at its 3'-most place. Slid 5' it fits between two
+    # exon 14 bases, but it slides across the donor's GT (c.1837+1_1837+2), so wherever it is put
+    # the new bases bring a second donor: p.?, not an in-frame insertion.
+    inserted = ("CGAGAGAATATGAATATGATCTCAAATGGGAGTTTCCAAGAGAAAATTTAGAGTTTG"
+                "GTAAGAATGGAATGTGCCAAA")
+    anchor = genome.fetch("chr13", 28034060, 28034060)  # + strand c.1837+22
+    variant = Variant("chr13", 28034060, anchor, anchor + reverse_complement(inserted))
+    assert left_normalise(variant, genome.fetch) == variant
+    assert flt3(variant) == flt3_ann(
+        f"c.1837+21_1837+22ins{inserted}", "p.?", "splice_region", exon=14, intron=14
+    )
