@@ -38,7 +38,8 @@ How it works, and the HGVS decisions taken:
   altered splicing or r.1704dup". Inside one exon means: every replaced base in one exon; for a
   duplication, every copied base in one exon (the copy may then sit right after the exon's last
   base, as in c.1809_1837+1dup p.(Glu604_Gly613dup): it repeats the exon's own end, so the donor
-  keeps its sequence); for any other insertion, both flanking bases in one exon. So a
+  keeps its sequence); for any other insertion, both flanking bases in one exon, provided it does
+  not slide across a whole splice-site GT or AG (next item). So a
   duplication of the first bases of an exon is c.1838_1852dup with its protein change, not an
   insertion in front of the acceptor; deleting c.1837 (G, repeated by c.1837+1) is named
   c.1837+1del but is the frameshift of an exon 14 that ends at c.1836, its donor intact; and an
