@@ -42,10 +42,13 @@ Beside the domain of the duplicated residues, an ITD has the domain of its *inse
 the residue in front of which the new copy sits; the TKD1-ITD literature classifies ITDs by it
 (Kayser et al., Blood 2009;114:2386, Table 2, "localization of ITD integration"; Rücker et al.,
 Leukemia 2022;36:90-99, RATIFY: JMD versus TKD1 insertion sites). The site is read as getITD
-does ("the WT bp following the insert", getITD's ``set_insertion_site``): the first wild-type
-coding base after the inserted bases, on the 3'-shifted HGVS placement (c.X_Ydup inserts after
-c.Y, so the site is c.Y+1; c.A_Bins... has its site at c.B), and its codon ceil(c / 3). An
-insertion whose following base is intronic or UTR (c.1826_1837+12dup) has no residue, so no
+does ("the WT bp following the insert", getITD's ``set_insertion_site``): the residue of the
+first wild-type base after the inserted bases, on the 3'-shifted placement. From the protein
+change when it names one (p.(X_Ydup) inserts after residue Y, so the site is Y+1; p.(X_YinsZ)
+has its site at Y), since the c. name may have shifted into the intron while the protein was
+predicted from the placement inside the exon (c.1809_1837+1dup is p.(Glu604_Gly613dup): site
+614); else from the c. name (c.X_Ydup: the codon of c.Y+1; c.A_Bins...: of c.B). An insertion
+with neither, such as one whose copy takes intronic bases (c.1826_1837+12dup, p.?), has no
 insertion-site domain.
 """
 
@@ -117,9 +120,19 @@ _DUP_END = re.compile(r"c\.(?:[-*]?\d+(?:[+-]\d+)?_)?([-*]?\d+(?:[+-]\d+)?)dup")
 _INS_AFTER = re.compile(r"c\.[-*]?\d+(?:[+-]\d+)?_([-*]?\d+(?:[+-]\d+)?)ins")
 
 
-def insertion_site_residue(hgvs_c: str) -> int | None:
-    """Residue of the first wild-type coding base after an insertion or duplication (module
-    docstring), or None when that base is intronic or UTR or the change is neither."""
+# "p.(Glu604_Gly613dup)" -> 613 + 1; "p.(Gly617_Ser618insTrpLys)" -> 618; "p.(Asp600dup)" -> 601.
+_P_DUP = re.compile(r"^p\.\(?(?:[A-Z][a-z]{2}\d+_)?[A-Z][a-z]{2}(\d+)dup\)?$")
+_P_INS = re.compile(r"^p\.\(?[A-Z][a-z]{2}\d+_[A-Z][a-z]{2}(\d+)ins")
+
+
+def insertion_site_residue(hgvs_c: str, hgvs_p: str = "") -> int | None:
+    """Residue of the first wild-type base after an insertion or duplication (module docstring),
+    from the protein change when it names the insertion, else from the c. name; None when neither
+    does (the site is intronic or UTR, or the change is no insertion)."""
+    if match := _P_DUP.match(hgvs_p or ""):
+        return int(match.group(1)) + 1
+    if match := _P_INS.match(hgvs_p or ""):
+        return int(match.group(1))
     dup, ins = _DUP_END.search(hgvs_c or ""), _INS_AFTER.search(hgvs_c or "")
     if dup:
         position, following = dup.group(1), 1
@@ -136,7 +149,7 @@ def flt3_insertion_site_domain(annotation: VariantAnnotation) -> str | None:
     """Domain of an FLT3 insertion's insertion site; None for other variants or a non-coding site."""
     if annotation.gene != "FLT3":
         return None
-    residue = insertion_site_residue(annotation.hgvs_c)
+    residue = insertion_site_residue(annotation.hgvs_c, annotation.hgvs_p)
     return residue_domain(residue) if residue is not None else None
 
 

@@ -156,17 +156,20 @@ def test_splice_region_variant_uses_its_coding_codons():
     assert flt3_domain(annotation) == "TKD1"  # codons 612-613
 
 
-@pytest.mark.parametrize("hgvs_c, residue", [
-    ("NM_004119.3:c.1771_1800dup", 601),    # copy inserted after c.1800: first wild-type base c.1801
-    ("NM_004119.3:c.1800_1826dup", 609),    # c.1827 is codon 609, the JMD hinge
-    ("NM_004119.3:c.1801_1827dup", 610),    # c.1828 is codon 610: beta1-sheet of TKD1
-    ("NM_004119.3:c.1838_1852dup", 618),    # an ITD starting at the first base of exon 15
-    ("NM_004119.3:c.1799_1800insGAATTC", 600),
-    ("NM_004119.3:c.1826_1837+12dup", None),  # the copy ends in intron 14: no coding base follows
-    ("NM_004119.3:c.2503G>T", None),
+@pytest.mark.parametrize("hgvs_c, hgvs_p, residue", [
+    ("NM_004119.3:c.1771_1800dup", "p.(Tyr591_Asp600dup)", 601),  # copy inserted after codon 600
+    ("NM_004119.3:c.1771_1800dup", "", 601),                 # from c.: first wild-type base c.1801
+    ("NM_004119.3:c.1800_1826dup", "", 609),                 # c.1827 is codon 609, the JMD hinge
+    ("NM_004119.3:c.1801_1827dup", "", 610),                 # c.1828 is codon 610: TKD1 beta1-sheet
+    ("NM_004119.3:c.1838_1852dup", "p.(Gly617_Ser618insTrpLysValLeuGly)", 618),  # exon 15's first base
+    ("NM_004119.3:c.1799_1800insGAATTC", "", 600),
+    # The c. name shifted into intron 14 (c.1808 = c.1837+1), the protein from the exon placement.
+    ("NM_004119.3:c.1809_1837+1dup", "p.(Glu604_Gly613dup)", 614),
+    ("NM_004119.3:c.1826_1837+12dup", "p.?", None),          # the copy takes intronic bases
+    ("NM_004119.3:c.2503G>T", "p.(Asp835Tyr)", None),
 ])
-def test_insertion_site_is_the_first_wild_type_base_after_the_copy(hgvs_c, residue):
-    assert insertion_site_residue(hgvs_c) == residue
+def test_insertion_site_is_the_first_wild_type_residue_after_the_copy(hgvs_c, hgvs_p, residue):
+    assert insertion_site_residue(hgvs_c, hgvs_p) == residue
 
 
 def test_insertion_site_domain_beside_the_duplicated_span():
