@@ -351,7 +351,7 @@ def test_planted_itds_are_in_the_reads_and_not_in_the_controls(truthsets, refere
 # --- classification set (benchmarks/classification.py): design only, no ART -------------------
 
 from benchmarks import classification as cls  # noqa: E402
-from benchmarks import truthsets  # noqa: E402
+from benchmarks import truthsets as truthset_module  # noqa: E402  (not 'truthsets': the fixture)
 
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
 
@@ -563,9 +563,9 @@ def test_classification_folder_holds_the_expectations(reference, tmp_path, monke
         return [{"sample": sample.name, "unit": "L1", "fq1": f"fastq/{sample.name}_L1_R1.fastq.gz",
                  "fq2": f"fastq/{sample.name}_L1_R2.fastq.gz", "patient": sample.patient,
                  "timepoint": sample.timepoint, "assay": sample.assay, "day": ""}]
-    monkeypatch.setattr(truthsets, "_simulate_one", fake_reads)
+    monkeypatch.setattr(truthset_module, "_simulate_one", fake_reads)
     folder = tmp_path / "classification"
-    count = truthsets.write_classification_set(folder, reference, EXONS, 7, 1.0, None)
+    count = truthset_module.write_classification_set(folder, reference, EXONS, 7, 1.0, None)
     assert count == len(cls.CASES)
     expected = read_tsv(folder / "expected.tsv")
     assert list(expected[0]) == cls.EXPECTED_COLUMNS and len(expected) == count
@@ -582,6 +582,6 @@ def test_classification_folder_holds_the_expectations(reference, tmp_path, monke
     assert {r["role"] for r in info} == {"variant", "wildtype_control"}
     assert all(r["depth"] == "1000" and r["read_length"] == "150" for r in info)
     meta = json.loads((folder / "truthset.json").read_text())
-    assert meta == truthsets.classification_parameters(7, 1.0)
+    assert meta == truthset_module.classification_parameters(7, 1.0)
     assert len(meta["design"]["cases"]) == len(cls.CASES)
-    assert truthsets.parse_sets("classification") == ["classification"]
+    assert truthset_module.parse_sets("classification") == ["classification"]
