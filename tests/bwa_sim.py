@@ -86,3 +86,18 @@ def measured_vaf(bam: Path, genome: GenomeReference, variant: Variant, anchor: i
                 if probe in read.query_sequence:
                     found[label].add(name)
     return len(found["mutant"]) / (len(found["mutant"]) + len(found["wild"]))
+
+
+# Module-scoped fixtures for the test files that align simulated reads: import them by name
+# (``from bwa_sim import reference, genome``) so that they replace conftest's plain reference.
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """The shared reference with a bwa index, once per test module."""
+    return indexed_reference(tmp_path_factory.mktemp("bwa"))
+
+
+@pytest.fixture(scope="module")
+def genome(reference):
+    genome = GenomeReference(reference)
+    yield genome
+    genome.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bwa_sim import indexed_reference, measured_vaf, planted, simulated_bam
+from bwa_sim import genome, measured_vaf, planted, reference, simulated_bam  # noqa: F401 (fixtures)
 from conftest import EXONS
 from npm1_flt3.caller import CallerSettings, call_sample
 from npm1_flt3.hgvs import annotate_variant
@@ -38,18 +38,6 @@ DELINS = {
     # on, one allele (net -1).
     "other": Variant("chr5", 171410543, "GGCAGTGGAGG", "CCCGGGCAGT"),
 }
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
-    return indexed_reference(tmp_path_factory.mktemp("bwa"))
-
-
-@pytest.fixture(scope="module")
-def genome(reference):
-    genome = GenomeReference(reference)
-    yield genome
-    genome.close()
 
 
 def npm1_calls(bam: Path, genome: GenomeReference):

@@ -3,15 +3,12 @@ the junction k-mer VAF; an out-of-frame duplication of 4 bp is an insertion, not
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bwa_sim import indexed_reference, measured_vaf, planted, simulated_bam
+from bwa_sim import genome, measured_vaf, planted, reference, simulated_bam  # noqa: F401 (fixtures)
 from conftest import EXONS
 from npm1_flt3.caller import CallerSettings, call_sample
 from npm1_flt3.hgvs import annotate_variant
-from npm1_flt3.reference import GenomeReference
 from npm1_flt3.simulate import Region
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import tandem_duplication
@@ -22,18 +19,6 @@ WINDOW = Region("chr13", FIRST - 400, FIRST + 400)
 VAF = 0.3
 DEPTH = 1000.0
 EXACT, PLANTED = 0.02, 0.06  # as in test_complex_alleles.py
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
-    return indexed_reference(tmp_path_factory.mktemp("bwa"))
-
-
-@pytest.fixture(scope="module")
-def genome(reference):
-    genome = GenomeReference(reference)
-    yield genome
-    genome.close()
 
 
 def flt3_calls(genome, reference, folder, length):
