@@ -55,7 +55,7 @@ from npm1_flt3.simulate import Planted, Region, Sample, Sequencing, SimulationEr
 from npm1_flt3.variants import Fetch, Variant, deletion, insertion, tandem_duplication
 
 # Bump when a design or the files written change, so that older folders are regenerated.
-TRUTHSET_VERSION = 1
+TRUTHSET_VERSION = 2  # 2: NPM1 variants outside legacy exon 12 no longer make truth_status 'mutated'
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NPM1_FLT3_SHARED", REPO.parent / "shared"))
@@ -240,7 +240,9 @@ def design_slots(design: SetDesign, seed: int, fetch: Fetch) -> list[Slot]:
     if design.npm1_other_exons:
         for _exon, kind, spec in NPM1_OTHER_EXONS:
             variant = npm1_other_exon(kind, spec, fetch)
-            npm1 += [Planted("NPM1", "NPM1", variant.kind, variant, vaf) for vaf in NPM1_OTHER_VAFS]
+            # Detected and scored as NPM1 variants, but none makes the sample "NPM1 mutated":
+            # that is the legacy exon-12 frameshift only (npm1_flt3/classify.py).
+            npm1 += [Planted("NPM1", "OTHER", variant.kind, variant, vaf) for vaf in NPM1_OTHER_VAFS]
     tkds = []
     for name, vaf in design.tkd:
         variant = tkd_variant(name, fetch)

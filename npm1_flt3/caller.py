@@ -19,9 +19,9 @@ How a call is counted
   inserts), so the VCF allele, the HGVS and MRD tracking follow the haplotype the reads carry. A
   sequencing error next to a simple insertion is in a few reads only and is left out.
 * In the FLT3 ITD region only insertions of at least min_itd_length (3) bases are reported
-  (smaller insertions and deletions there are dropped). One is VARTYPE=ITD when it is in frame
-  (its length a multiple of 3) and templated (is_tandem_duplication); any other is VARTYPE=INS:
-  reported, but not an ITD for the clinic.
+  (smaller insertions and deletions there are dropped). One is VARTYPE=ITD when it is templated
+  (is_tandem_duplication) and in frame or at least 6 bp long (is_itd_length); any other is
+  VARTYPE=INS: reported, but not an ITD for the clinic.
 * Depth for an indel: the number of reads crossing, with ``anchor`` bases on both sides, the
   junctions that both alleles share. For an insertion after position p whose first m bases copy
   the reference after p, those are the junctions p|p+1 and p+m|p+m+1: every haplotype, wild-type
@@ -92,6 +92,8 @@ class CallerSettings:
     min_itd_length: int = 3
     # ... and a complex ITD needs one copied stretch at least this long (is_tandem_duplication).
     min_itd_copy: int = 6
+    # ... and one that is not in frame is an ITD from this length on (is_itd_length).
+    min_itd_length_any_frame: int = 6
     report_min_alt_reads: int = 2  # weaker candidates are not written at all
     max_sibling_share: float = 0.25  # see merge_error_siblings
     # NPM1: a read's local haplotype (its indel with the mismatches next to it) becomes the allele
@@ -396,6 +398,14 @@ def templated_length(variant: Variant, fetch) -> int:
     return count
 
 
+def is_itd_length(length: int, settings: CallerSettings) -> bool:
+    """In frame (3, 6, 9, ... bp), or at least min_itd_length_any_frame bp in any frame: fragment
+    analysis, the assay behind ELN's ITD evidence, calls any length gain of the exon 14-15 amplicon
+    an ITD, so a long out-of-frame duplication stays an ITD (its consequence says frameshift);
+    a 4- or 5-bp out-of-frame insertion is reported as INS."""
+    return length % 3 == 0 or length >= settings.min_itd_length_any_frame
+
+
 def is_tandem_duplication(variant: Variant, fetch, min_copy: int) -> bool:
     """Templated like an ITD: at least half of the inserted bases copy the neighbouring reference,
     either
@@ -448,9 +458,9 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
         if vartype == "INS":
             copied = templated_length(variant, fetch)
             shared_junctions.append(variant.pos + copied)
-            if (region.kind == "flt3_itd" and variant.length % 3 == 0
+            if (region.kind == "flt3_itd" and is_itd_length(variant.length, settings)
                     and is_tandem_duplication(variant, fetch, settings.min_itd_copy)):
-                vartype = "ITD"  # in frame and templated; any other insertion stays INS
+                vartype = "ITD"  # templated, and in frame or long; any other insertion stays INS
         elif vartype == "DEL":
             shared_junctions.append(variant.pos + variant.length)
         if vartype == "DELINS":
@@ -603,7 +613,7 @@ def hotspot_depths(hotspots: list[Hotspot], scans: list[RegionScan]) -> list[Hot
 
 VCF_HEADER_LINES = [
     '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene symbol (NPM1 or FLT3)">',
-    '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD. ITD: an in-frame (length a multiple of 3) insertion of 3 or more bases in FLT3 exons 14-15, templated from the neighbouring sequence; any other insertion of 3 or more bases there is INS">',
+    '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD. ITD: an insertion in FLT3 exons 14-15 templated from the neighbouring sequence, in frame (3, 6, 9, ... bases) or of 6 or more bases; any other insertion of 3 or more bases there is INS">',
     '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="Inserted or deleted length; for an ITD the whole inserted length, non-templated bases included; for a DELINS the longer of REF and ALT">',
     '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
     '##INFO=<ID=ITD_AR_CI,Number=2,Type=Float,Description="95% interval of ITD_AR, from the Wilson interval of this clone\'s VAF with the other clones held at their estimates; . = unbounded">',

@@ -165,7 +165,7 @@ def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThre
     row.update(_tkd_columns(by_class[FLT3_TKD], role_depth["flt3_tkd"], evidence.hotspots))
     total_ar = total_allelic_ratio([(v["alt_reads"], v["depth"]) for v in itds])
     row.update(_total_ar_columns(itds, total_ar))
-    row.update(_clinical_columns(row, total_ar))
+    row.update(_clinical_columns(row, total_ar, itds))
     row.update(_qc_columns(evidence, thresholds))
     row["npm1_other_variants"] = _listed(by_class[NPM1_OTHER])
     row["flt3_other_variants"] = _listed(by_class[FLT3_OTHER])
@@ -256,7 +256,7 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _clinical_columns(row: dict, total_ar) -> dict:
+def _clinical_columns(row: dict, total_ar, itds: list[dict]) -> dict:
     itd, tkd = row["flt3_itd_status"], row["flt3_tkd_status"]
     # FLT3 inhibitors (midostaurin, gilteritinib) count ITD and TKD alike.
     flt3 = "yes" if "present" in (itd, tkd) else ("no" if itd == tkd == "absent" else "no-call")
@@ -265,6 +265,12 @@ def _clinical_columns(row: dict, total_ar) -> dict:
         columns.update(eln_components(row["npm1_status"], itd, total_ar,
                                       (row["flt3_itd_total_ar_ci_low"], row["flt3_itd_total_ar_ci_high"]),
                                       timepoint=row.get("timepoint") or ""))
+        out_of_frame = [v["hgvs_c"].split(":")[-1] for v in itds if v.get("consequence") == "frameshift"]
+        if out_of_frame:
+            # Fragment analysis counts it as an ITD (so does ELN), but the protein is truncated.
+            note = (f"FLT3-ITD {', '.join(out_of_frame)} is out of frame (frameshift): counted as an ITD as "
+                    "fragment analysis counts it, but it does not encode a duplicated juxtamembrane domain")
+            columns["eln_note"] = "; ".join(filter(None, [columns["eln_note"], note]))
     else:
         columns.update({"eln2017_npm1_flt3_component": None, "eln2022_npm1_flt3_component": None,
                         "eln_note": "follow-up sample: ELN components apply to the baseline sample"})

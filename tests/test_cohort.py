@@ -195,3 +195,11 @@ def test_a_failed_run_leaves_no_tables(tmp_path):
                      CohortOutputs(tmp_path / "out" / "cohort.tsv", tmp_path / "out" / "variants.tsv",
                                    tmp_path / "out" / "cohort_summary.tsv"))
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_out_of_frame_itd_counts_as_fragment_analysis_counts_it_with_a_note():
+    itd = flt3_itd(0.3, 20, hgvs_c="NM_004119.3:c.1780_1799dup")
+    itd["consequence"] = "frameshift"
+    row = summary([itd])
+    assert row["flt3_itd_status"] == "present"
+    assert "FLT3-ITD c.1780_1799dup is out of frame (frameshift)" in row["eln_note"]

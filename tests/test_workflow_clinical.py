@@ -185,6 +185,10 @@ def test_report_has_an_npm1_flt3_row_per_sample_in_general_statistics_and_its_ta
     assert set(table.index) == set(cohort.index)
     assert table.loc["S06", "flt3_itd_length"] in ("30", "30.0")
     assert table.loc["S08", "qc_status"] == "fail"
+    # The AR column is the total of all clones, the one ELN uses, and the ELN note is shown.
+    assert float(table.loc["S06", "flt3_itd_total_ar"]) == pytest.approx(float(cohort.loc["S06", "flt3_itd_total_ar"]),
+                                                                        abs=1e-3)
+    assert "follow-up sample" in table.loc["S10", "eln_note"]
 
 
 def test_report_plots_vaf_and_hotspot_depth_against_the_no_call_threshold(demo_run):
