@@ -155,8 +155,9 @@ class SampleEvidence:
 def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThresholds()) -> dict:
     """One cohort.tsv row."""
     passing = [v for v in evidence.variants if v["filter"] == "PASS"]
-    by_class = {name: [v for v in passing if class_of(v) == name]
-                for name in (NPM1_MUTATED, NPM1_OTHER, FLT3_ITD, FLT3_TKD, FLT3_OTHER)}
+    by_class: dict[str, list[dict]] = {name: [] for name in (NPM1_MUTATED, NPM1_OTHER, FLT3_ITD, FLT3_TKD, FLT3_OTHER)}
+    for v in passing:  # read_sample_vcf has classified them; rows built elsewhere may not be
+        by_class[v.get("clinical_class") or class_of(v)].append(v)
     itds = by_class[FLT3_ITD]
     role_depth = {role: _role_depth(evidence.hotspots, role) for role in STATUS_ROLES}
     row = {"sample": evidence.sample, "day": None, "role": "baseline", **evidence.metadata}
