@@ -22,6 +22,7 @@ sys.path.insert(0, workflow.basedir)
 os.environ["PATH"] = os.pathsep.join((os.path.dirname(sys.executable), os.environ.get("PATH", "")))
 
 from npm1_flt3 import __version__ as NPM1_FLT3_VERSION  # noqa: E402
+from npm1_flt3.packaged import EXONS_TSV  # noqa: E402
 from npm1_flt3.sheet import SheetError, baseline_of, in_time_order, load_sheet, samples_by_patient, units_by_sample  # noqa: E402
 
 SAFE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*"
@@ -38,6 +39,8 @@ def fail_before_start(message):
 
 
 validate(config, schema=str(Path(workflow.basedir) / "schemas" / "config.schema.yaml"))
+# No annotation given: the MANE exon models shipped with the package.
+config["annotation"] = config["annotation"] or str(EXONS_TSV)
 
 for key in ("reference", "annotation"):
     if not Path(config[key]).is_file():

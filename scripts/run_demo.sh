@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Quick start, part 1: install what is missing, simulate the demo cohort, run the whole workflow.
-# Extra arguments go to snakemake (e.g. --cores 8). Shared data: $NPM1_FLT3_SHARED or ../shared.
+# Extra arguments go to snakemake (e.g. --cores 8). Runs on the repository alone: the reference is
+# the NPM1/FLT3 gene slices shipped in npm1_flt3/reference_data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 
-shared=${NPM1_FLT3_SHARED:-../shared}
-reference="$shared/reference/grch38_npm1_flt3_loci.fa"
-annotation="$shared/reference/exons.tsv"
+reference=npm1_flt3/reference_data/grch38_npm1_flt3_loci.fa
+annotation=npm1_flt3/reference_data/exons.tsv
 
 .venv/bin/python -m npm1_flt3 simulate-demo --reference "$reference" --annotation "$annotation" --outdir demo
 .venv/bin/snakemake --cores "$(nproc)" --config reference="$reference" annotation="$annotation" "$@"

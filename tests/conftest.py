@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from npm1_flt3.packaged import EXONS_TSV, GENE_SLICES_FASTA
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NPM1_FLT3_SHARED", REPO.parent / "shared"))
-REFERENCE = SHARED / "reference" / "grch38_npm1_flt3_loci.fa"
-EXONS = SHARED / "reference" / "exons.tsv"
+# The reference data shipped in the package (tests/test_packaged_data.py checks it against the
+# shared copy); ../shared is still needed for the peer cases.
+REFERENCE = GENE_SLICES_FASTA
+EXONS = EXONS_TSV
 PEER_CASES = SHARED / "peer-cases"
 PYTHON = sys.executable
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
@@ -21,9 +25,9 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 def pytest_sessionstart(session):
     # The shared data is a hard requirement: without it the suite would test nothing real.
-    if not REFERENCE.exists():
+    if not PEER_CASES.exists():
         raise pytest.UsageError(
-            f"shared reference not found at {REFERENCE}; put the shared folder beside the repo "
+            f"shared peer cases not found at {PEER_CASES}; put the shared folder beside the repo "
             "or set NPM1_FLT3_SHARED"
         )
 
@@ -31,7 +35,8 @@ def pytest_sessionstart(session):
 def run_workflow(workdir: Path, sheet: Path, *extra: str, check: bool = True, **settings) -> subprocess.CompletedProcess:
     """Run the real workflow the way README tells users to: their own config file, their own
     working folder (so outputs stay out of the repo). ``settings`` adds or overrides config keys."""
-    config = {"samples": str(sheet), "reference": str(REFERENCE), "annotation": str(EXONS), **settings}
+    # No annotation: the workflow's default, the exon models shipped in the package.
+    config = {"samples": str(sheet), "reference": str(REFERENCE), **settings}
     config_file = workdir / "config.yaml"
     config_file.write_text(yaml.safe_dump(config))
     command = [
