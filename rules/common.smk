@@ -42,6 +42,13 @@ validate(config, schema=str(Path(workflow.basedir) / "schemas" / "config.schema.
 # No annotation given: the MANE exon models shipped with the package.
 config["annotation"] = config["annotation"] or str(EXONS_TSV)
 
+if not config["reference"]:
+    fail_before_start(
+        "config 'reference' is not set: name your GRCh38 FASTA in your config file (reference: PATH) "
+        "or with --config reference=PATH (whole genome, or gene slices such as the package's "
+        f"{Path(workflow.basedir) / 'npm1_flt3' / 'reference_data' / 'grch38_npm1_flt3_loci.fa'})"
+    )
+
 for key in ("reference", "annotation"):
     if not Path(config[key]).is_file():
         fail_before_start(

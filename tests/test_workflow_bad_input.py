@@ -48,6 +48,14 @@ def test_missing_column_is_named(tmp_path):
     assert "field fq2: required column is missing" in result.stderr
 
 
+def test_an_unset_reference_stops_the_run_with_what_to_do(tmp_path):
+    sheet = write_sheet(tmp_path, ["A\tL1\ta_R1.fq.gz\t"])
+    result = run_workflow(tmp_path, sheet, reference="", check=False)
+    assert result.returncode != 0
+    assert "config 'reference' is not set: name your GRCh38 FASTA" in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
 def test_missing_reference_is_named(tmp_path):
     sheet = write_sheet(tmp_path, ["A\tL1\ta_R1.fq.gz\t"])
     result = run_workflow(tmp_path, sheet, reference="/nowhere/genome.fa", check=False)
