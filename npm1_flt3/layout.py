@@ -1,0 +1,52 @@
+"""Where the workflow keeps each result, relative to its working directory.
+
+One owner for every path that more than one step needs: the rules (rules/*.smk) name their
+outputs with these patterns, and the sample manifest (npm1_flt3/samples.py) writes the same
+paths per sample, so the cohort, MRD and report steps read the manifest instead of receiving
+thousands of paths on a command line or an argument file.
+"""
+
+from __future__ import annotations
+
+# One row per sample of the batch: the sample model (patient, timepoint, day, assay, role,
+# baseline) and the paths below. Written once, by `npm1-flt3 manifest`.
+MANIFEST = "results/samples/manifest.tsv"
+
+# Per sample.
+SAMPLE_BAM = "results/alignment/{sample}.bam"
+SAMPLE_BAI = "results/alignment/{sample}.bam.bai"
+SAMPLE_VCF = "results/calls/{sample}.vcf.gz"
+SAMPLE_TBI = "results/calls/{sample}.vcf.gz.tbi"
+SAMPLE_HOTSPOTS = "results/calls/{sample}.hotspots.tsv"
+SAMPLE_TRACK = "results/mrd/{sample}.track.tsv"  # only samples of a patient with a follow-up
+
+# Per sample, for MultiQC. MultiQC finds idxstats output by 'idxstat' in the file name.
+SAMPLE_STATS = "results/qc/samtools/{sample}.stats.txt"
+SAMPLE_FLAGSTAT = "results/qc/samtools/{sample}.flagstat.txt"
+SAMPLE_IDXSTATS = "results/qc/samtools/{sample}.idxstats.txt"
+MOSDEPTH_PREFIX = "results/qc/mosdepth/{sample}"
+MOSDEPTH_REPORTS = tuple(
+    MOSDEPTH_PREFIX + suffix
+    for suffix in (".mosdepth.global.dist.txt", ".mosdepth.region.dist.txt", ".mosdepth.summary.txt")
+)
+SAMPLE_QC_REPORTS = (SAMPLE_STATS, SAMPLE_FLAGSTAT, SAMPLE_IDXSTATS, *MOSDEPTH_REPORTS)
+
+# Per sequencing unit given as FASTQ.
+UNIT_FASTP_JSON = "results/qc/fastp/{sample}/{unit}.fastp.json"
+
+# The batch.
+COHORT_TABLE = "results/cohort/cohort.tsv"
+VARIANTS_TABLE = "results/cohort/variants.tsv"
+SUMMARY_TABLE = "results/cohort/cohort_summary.tsv"
+HOTSPOTS_TABLE = "results/cohort/hotspots.tsv"
+MRD_TABLE = "results/cohort/mrd.tsv"
+MRD_PLOT = "results/mrd/{patient}.trajectory.svg"
+NPM1_FLT3_REPORT_DIR = "results/qc/npm1_flt3"
+NPM1_FLT3_REPORT_FILES = tuple(
+    f"{NPM1_FLT3_REPORT_DIR}/npm1_flt3_{name}_mqc.yaml"
+    for name in ("general", "calls", "vaf", "hotspot_depth", "mrd")
+    # MultiQC reads software versions from files named *_mqc_versions.yaml.
+) + (f"{NPM1_FLT3_REPORT_DIR}/npm1_flt3_mqc_versions.yaml",)
+# The explicit list of this batch's files that MultiQC reads (never a folder an earlier batch
+# wrote to), written with the manifest.
+MULTIQC_FILE_LIST = "results/qc/multiqc_inputs.txt"
