@@ -1,12 +1,10 @@
 # npm1-flt3: NPM1 and FLT3 (ITD, TKD) mutations from AML sequencing batches.
-# FASTQ -> fastp -> BWA-MEM -> samtools -> hotspot coverage -> caller -> annotation
-#       -> bgzipped VCF per sample -> cohort tables, MRD follow-up -> MultiQC.
+# FASTQ -> fastp -> BWA-MEM -> samtools (merge, duplicates, index; stats and hotspot coverage)
+#       -> caller and annotation -> bgzipped VCF per sample -> cohort tables, MRD follow-up -> MultiQC.
 # All logic lives in rules/common.smk and the npm1_flt3 package; this file only wires them.
 
-import os
-
-configfile: os.path.join(workflow.basedir, "config", "config.yaml")
-
+# No configfile here: the user's own config (--configfile) is validated on its own and every other
+# key takes its default from schemas/config.schema.yaml (config/README.md).
 
 include: "rules/common.smk"
 
@@ -16,12 +14,12 @@ if config["container"]:
     container: config["container"]
 
 include: "rules/reference.smk"
+include: "rules/samples.smk"
 include: "rules/trimming.smk"
 include: "rules/input_alignments.smk"
 include: "rules/alignment.smk"
 include: "rules/qc.smk"
 include: "rules/calling.smk"
-include: "rules/annotation.smk"
 include: "rules/cohort.smk"
 include: "rules/mrd.smk"
 include: "rules/report.smk"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -11,6 +12,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+# The workflow's jobs call `npm1-flt3`, installed beside this Python: its bin folder goes first on
+# the jobs' PATH, as activating the environment would.
+JOB_ENV = {**os.environ, "PATH": os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))}
 
 
 def run_workflow(workdir: Path, sheet: Path, reference: Path, annotation: Path, resources: Path,
@@ -24,7 +28,7 @@ def run_workflow(workdir: Path, sheet: Path, reference: Path, annotation: Path, 
     command = [SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
                "--configfile", str(config_file), "--cores", str(cores), "--keep-going", "--quiet"]
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=JOB_ENV)
     if done.returncode != 0:
         raise RuntimeError(f"workflow failed in {workdir}:\n{done.stderr[-3000:]}")
     return time.monotonic() - started

@@ -25,10 +25,14 @@ SAMPLE_STATS = "results/qc/samtools/{sample}.stats.txt"
 SAMPLE_FLAGSTAT = "results/qc/samtools/{sample}.flagstat.txt"
 SAMPLE_IDXSTATS = "results/qc/samtools/{sample}.idxstats.txt"
 MOSDEPTH_PREFIX = "results/qc/mosdepth/{sample}"
-MOSDEPTH_REPORTS = tuple(
-    MOSDEPTH_PREFIX + suffix
-    for suffix in (".mosdepth.global.dist.txt", ".mosdepth.region.dist.txt", ".mosdepth.summary.txt")
+MOSDEPTH_REPORTS = (
+    f"{MOSDEPTH_PREFIX}.mosdepth.global.dist.txt",
+    f"{MOSDEPTH_PREFIX}.mosdepth.region.dist.txt",
+    f"{MOSDEPTH_PREFIX}.mosdepth.summary.txt",
 )
+# mosdepth's per-hotspot depths and the fraction of each hotspot at each coverage threshold.
+MOSDEPTH_REGIONS = f"{MOSDEPTH_PREFIX}.regions.bed.gz"
+MOSDEPTH_THRESHOLDS = f"{MOSDEPTH_PREFIX}.thresholds.bed.gz"
 SAMPLE_QC_REPORTS = (SAMPLE_STATS, SAMPLE_FLAGSTAT, SAMPLE_IDXSTATS, *MOSDEPTH_REPORTS)
 
 # Per sequencing unit given as FASTQ.

@@ -1,5 +1,6 @@
 # BWA-MEM per unit with read groups from the sheet; units of a sample merged, duplicates marked
-# (except for amplicon assays), indexed. The final BAM is kept: cohorts get re-called from it.
+# (except for amplicon assays) and indexed in one job. The final BAM is kept: cohorts get re-called
+# from it.
 
 
 rule bwa_mem:
@@ -24,16 +25,17 @@ rule bwa_mem:
         "../envs/bwa.yaml"
     shell:
         # fixmate -m adds the mate tags that markdup needs; bwa output is already name-grouped.
-        "(bwa mem -t {threads} -p -R '{params.read_group}' {params.extra} {input.reference} {input.reads}"
+        "(bwa mem -t {threads} -p -R {params.read_group:q} {params.extra} {input.reference:q} {input.reads:q}"
         " | samtools fixmate -m -u - -"
-        " | samtools sort -@ {threads} -m 512M -o {output} -) 2> {log}"
+        " | samtools sort -@ {threads} -m 512M -o {output:q} -) 2> {log:q}"
 
 
 rule samtools_merge_markdup:
     input:
         unit_bams,
     output:
-        "results/alignment/{sample}.bam",
+        bam=layout.SAMPLE_BAM,
+        bai=layout.SAMPLE_BAI,
     params:
         mark_duplicates=marks_duplicates,
     log:
@@ -47,27 +49,10 @@ rule samtools_merge_markdup:
     conda:
         "../envs/samtools.yaml"
     shell:
+        # --write-index with ##idx## names the index .bai (samtools would write a .csi otherwise).
         "(if [ {params.mark_duplicates} = True ]; then"
-        "   samtools merge -u -o - {input} | samtools markdup -@ {threads} - {output};"
+        "   samtools merge -u -o - {input:q}"
+        "   | samtools markdup -@ {threads} --write-index - {output.bam:q}##idx##{output.bai:q};"
         " else"
-        "   samtools merge -@ {threads} -o {output} {input};"
-        " fi) 2> {log}"
-
-
-rule samtools_index:
-    input:
-        "results/alignment/{sample}.bam",
-    output:
-        "results/alignment/{sample}.bam.bai",
-    log:
-        "logs/samtools_index/{sample}.log",
-    benchmark:
-        "logs/benchmarks/samtools_index/{sample}.tsv"
-    threads: 1
-    resources:
-        mem_mb=memory_mb("samtools_index", 1000),
-        runtime=30,
-    conda:
-        "../envs/samtools.yaml"
-    shell:
-        "samtools index {input} 2> {log}"
+        "   samtools merge -@ {threads} --write-index -o {output.bam:q}##idx##{output.bai:q} {input:q};"
+        " fi) 2> {log:q}"

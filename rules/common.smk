@@ -2,6 +2,8 @@
 # input functions the rules use. No other rule file holds Python logic.
 
 import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,19 +13,28 @@ from snakemake.utils import min_version, validate
 
 min_version("9.0")
 
-# Rules call the package as `python -m npm1_flt3`; make it importable in every job (local or
-# cluster) without requiring an install, by putting the workflow folder on PYTHONPATH.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (workflow.basedir, os.environ.get("PYTHONPATH", "")) if p
-)
-sys.path.insert(0, workflow.basedir)
-# Jobs run without conda use the interpreter (and tools) Snakemake itself was installed with; with
-# --software-deployment-method conda the job's environment goes in front of this.
-os.environ["PATH"] = os.pathsep.join((os.path.dirname(sys.executable), os.environ.get("PATH", "")))
 
-from npm1_flt3 import __version__ as NPM1_FLT3_VERSION  # noqa: E402
-from npm1_flt3.packaged import EXONS_TSV  # noqa: E402
-from npm1_flt3.sheet import SheetError, baseline_of, in_time_order, load_sheet, samples_by_patient, units_by_sample  # noqa: E402
+def fail_before_start(message):
+    """Stop with a message for the user (no traceback) before any job is scheduled."""
+    sys.stderr.write(f"\nnpm1-flt3: {message}\n\n")
+    raise SystemExit(1)
+
+
+# The package is installed (scripts/install.sh, or `pip install .`) in the Python that runs
+# Snakemake; its jobs call the `npm1-flt3` command. Nothing here changes sys.path or PATH.
+try:
+    from npm1_flt3 import __version__ as NPM1_FLT3_VERSION
+    from npm1_flt3 import layout
+    from npm1_flt3.packaged import EXONS_TSV, GENE_SLICES_FASTA
+    from npm1_flt3.resources import memory_mb  # mem_mb that doubles only after an out-of-memory kill
+    from npm1_flt3.samples import build_samples, followed_patients, multiqc_files
+    from npm1_flt3.sheet import SheetError, load_sheet
+except ImportError as error:
+    fail_before_start(
+        f"the npm1_flt3 package is not installed in the Python that runs Snakemake ({sys.executable}): "
+        f"{error}. Run `bash scripts/install.sh` and use .venv/bin/snakemake, or `pip install .` "
+        "from the repository into your Snakemake environment"
+    )
 
 SAFE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*"
 
@@ -32,50 +43,64 @@ wildcard_constraints:
     unit=SAFE_NAME,
 
 
-def fail_before_start(message):
-    """Stop with a message for the user (no traceback) before any job is scheduled."""
-    sys.stderr.write(f"\nnpm1-flt3: {message}\n\n")
-    raise SystemExit(1)
+# --- configuration: the user's own, checked on its own --------------------------------------------
+# No config file is read for the user: every optional key takes its default from the schema
+# (documented in config/README.md), and samples and reference must be given.
 
+if not config:
+    fail_before_start(
+        "no configuration given: run with --configfile YOUR.yaml naming at least 'samples' (your sheet) "
+        "and 'reference' (your GRCh38 FASTA); config/config.yaml is a template and config/README.md "
+        "lists every key with its default"
+    )
+validate(config, schema=str(Path(workflow.basedir) / "schemas" / "config.schema.yaml"), set_default=True)
 
-validate(config, schema=str(Path(workflow.basedir) / "schemas" / "config.schema.yaml"))
+for key, what in (("samples", "your sample sheet (TSV)"), ("reference", "your GRCh38 FASTA")):
+    if not config[key]:
+        fail_before_start(
+            f"config '{key}' is not set: name {what} in your config file ({key}: PATH) or with "
+            f"--config {key}=PATH" + (
+                f" (whole genome, or gene slices such as the package's {GENE_SLICES_FASTA})"
+                if key == "reference" else ""
+            )
+        )
 # No annotation given: the MANE exon models shipped with the package.
 config["annotation"] = config["annotation"] or str(EXONS_TSV)
-
-if not config["reference"]:
-    fail_before_start(
-        "config 'reference' is not set: name your GRCh38 FASTA in your config file (reference: PATH) "
-        "or with --config reference=PATH (whole genome, or gene slices such as the package's "
-        f"{Path(workflow.basedir) / 'npm1_flt3' / 'reference_data' / 'grch38_npm1_flt3_loci.fa'})"
-    )
 
 for key in ("reference", "annotation"):
     if not Path(config[key]).is_file():
         fail_before_start(
             f"config '{key}': file not found: {config[key]} (resolved against {os.getcwd()}); "
-            "set it in your config file or with --config " + key + "=PATH"
+            f"set it in your config file or with --config {key}=PATH"
         )
+
+
+def runs_in_own_software_environment():
+    methods = {str(method).lower() for method in workflow.deployment_settings.deployment_method}
+    return bool(methods & {"conda", "apptainer"})
+
+
+if not runs_in_own_software_environment() and shutil.which("npm1-flt3") is None:
+    fail_before_start(
+        "the npm1-flt3 command is not on PATH, so no job could run it: activate the environment "
+        f"it is installed in (e.g. `source .venv/bin/activate`; Snakemake runs from {sys.executable}), "
+        "or use --software-deployment-method conda"
+    )
+
+# --- the sample model: built once from the sheet (npm1_flt3/samples.py) ---------------------------
 
 try:
     UNITS = load_sheet(config["samples"])
 except SheetError as error:
     fail_before_start(f"the sample sheet has problems:\n{error}")
 
-UNITS_BY_SAMPLE = units_by_sample(UNITS)
-SAMPLES = list(UNITS_BY_SAMPLE)
-# MRD follow-up: patients with more than one sample -> their samples in time order; each sample's
-# baseline is its patient's diagnosis sample, else the first (npm1_flt3/sheet.py, baseline_of).
-FOLLOWED = {
-    patient: [unit.sample for unit in in_time_order(units, lambda unit: unit.day)]
-    for patient, units in samples_by_patient(UNITS).items()
-    if len(units) > 1
-}
-BASELINE_OF = {
-    unit.sample: baseline_of(units, lambda u: u.day, lambda u: u.timepoint).sample
-    for patient, units in samples_by_patient(UNITS).items()
-    if len(units) > 1
-    for unit in units
-}
+SAMPLE_MODEL = build_samples(UNITS)
+SAMPLES = list(SAMPLE_MODEL)
+UNITS_BY_SAMPLE = {sample: SAMPLE_MODEL[sample].units for sample in SAMPLES}
+# MRD follow-up: patients with more than one sample -> their samples in time order.
+FOLLOWED = followed_patients(SAMPLE_MODEL)
+FOLLOWED_SAMPLES = [sample for samples in FOLLOWED.values() for sample in samples]
+
 REFERENCE_SOURCE = Path(config["reference"]).resolve()
 ANNOTATION = str(Path(config["annotation"]).resolve())
 RESOURCES = config["resources_dir"]
@@ -87,9 +112,10 @@ REFERENCE = f"{RESOURCES}/reference/{REFERENCE_NAME}.fa"
 BWA_INDEX = multiext(REFERENCE, ".amb", ".ann", ".bwt", ".pac", ".sa")
 HOTSPOTS_BED = f"{RESOURCES}/reference/{REFERENCE_NAME}.hotspots.bed"
 MULTIQC_CONFIG = os.path.join(workflow.basedir, "config", "multiqc.yaml")
-# The package's code is an input of the rules that run it: a new caller version re-calls the
-# cohort from the kept BAMs instead of leaving old calls that look current.
-PACKAGE_CODE = sorted(str(p) for p in Path(workflow.basedir, "npm1_flt3").glob("*.py"))
+# Rules that run the package take its version as a parameter: a new release re-calls the cohort
+# from the kept BAMs (Snakemake's params rerun trigger) instead of leaving old calls that look
+# current; editing code without a new version does not (use --forcerun for that).
+PACKAGE_VERSION = NPM1_FLT3_VERSION
 
 
 def unit_of(wildcards):
@@ -97,12 +123,7 @@ def unit_of(wildcards):
 
 
 def assay_of(sample):
-    return UNITS_BY_SAMPLE[sample][0].assay
-
-
-# --- resources -----------------------------------------------------------------------------------
-
-from npm1_flt3.resources import memory_mb  # mem_mb that doubles only after an out-of-memory kill
+    return SAMPLE_MODEL[sample].assay
 
 
 # --- input functions -----------------------------------------------------------------------------
@@ -118,6 +139,11 @@ def input_alignment(wildcards):
     return str(unit_of(wildcards).bam)
 
 
+def collate_prefix(wildcards, resources):
+    # samtools collate's temporary files, in the job's temporary folder.
+    return f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.collate"
+
+
 def aligner_reads(wildcards):
     # Reads of a BAM/CRAM being realigned were trimmed in the run that made it.
     if unit_of(wildcards).bam:
@@ -125,15 +151,17 @@ def aligner_reads(wildcards):
     return f"results/trimmed/{wildcards.sample}/{wildcards.unit}.fastq.gz"
 
 
-def fastp_reads_args(wildcards, input):
+def fastp_input_flags(wildcards, input):
+    """fastp's input options, each path quoted: the paths come from the user's sheet."""
+    flags = f"--in1 {shlex.quote(input.reads[0])}"
     if len(input.reads) == 1:
-        return f"--in1 {input.reads[0]}"
-    args = f"--in1 {input.reads[0]} --in2 {input.reads[1]}"
+        return flags
+    flags += f" --in2 {shlex.quote(input.reads[1])}"
     if not config["fastp"]["pe_overlap_trimming"]:
         # fastp has no switch for its paired-end overlap analysis alone; an overlap longer than
         # any read can never be found. Why it is off: see fastp.pe_overlap_trimming in config/README.md.
-        args += " --overlap_len_require 100000"
-    return args
+        flags += " --overlap_len_require 100000"
+    return flags
 
 
 def fastp_adapters():
@@ -189,17 +217,18 @@ def all_sample_files(pattern):
 
 
 def followed_sample_files(pattern):
-    return expand(pattern, sample=list(BASELINE_OF))
+    return expand(pattern, sample=FOLLOWED_SAMPLES)
 
 
 def trajectory_plots():
-    return expand("results/mrd/{patient}.trajectory.svg", patient=list(FOLLOWED))
+    return expand(layout.MRD_PLOT, patient=list(FOLLOWED))
 
 
 def baseline_vcf(wildcards):
-    if wildcards.sample not in BASELINE_OF:
+    sample = SAMPLE_MODEL[wildcards.sample]
+    if not sample.followed:
         raise WorkflowError(f"sample {wildcards.sample} has no follow-up: its patient has one sample")
-    return f"results/calls/{BASELINE_OF[wildcards.sample]}.vcf.gz"
+    return layout.SAMPLE_VCF.format(sample=sample.baseline)
 
 
 def qc_args():
@@ -219,10 +248,6 @@ VERSION_COMMANDS = {
     "mosdepth": "mosdepth --version",
 }
 VERSIONED_TOOLS = tuple(VERSION_COMMANDS)
-NPM1_FLT3_REPORT_FILES = [
-    f"results/qc/npm1_flt3/npm1_flt3_{name}_mqc.yaml"
-    for name in ("general", "calls", "vaf", "hotspot_depth", "mrd")
-] + ["results/qc/npm1_flt3/npm1_flt3_mqc_versions.yaml"]
 
 
 def pipeline_version():
@@ -238,35 +263,36 @@ def pipeline_version():
 
 
 def tool_env(wildcards):
-    return "../envs/" + wildcards.tool + ".yaml"  # envs/fastp.yaml, envs/bwa.yaml, ...
+    return f"../envs/{wildcards.tool}.yaml"  # envs/fastp.yaml, envs/bwa.yaml, ...
+
+
+def mosdepth_prefix(wildcards, output):
+    return output.regions.removesuffix(".regions.bed.gz")
+
+
+def report_folder(wildcards, output):
+    return os.path.dirname(output[0])
+
+
+def trajectory_plot_folder(wildcards, output):
+    # Patients without follow-up have no plot; the folder is then never written to.
+    return os.path.dirname(output.plots[0] if output.plots else layout.MRD_PLOT)
 
 
 def version_command(wildcards):
     return VERSION_COMMANDS[wildcards.tool]
 
 
-def multiqc_inputs(wildcards):
-    files = list(NPM1_FLT3_REPORT_FILES) + [
-        f"results/qc/fastp/{u.sample}/{u.unit}.fastp.json" for u in UNITS if not u.bam
-    ]
-    for sample in SAMPLES:
-        files += [
-            f"results/qc/samtools/{sample}.stats.txt",
-            f"results/qc/samtools/{sample}.flagstat.txt",
-            f"results/qc/samtools/{sample}.idxstats.txt",
-            f"results/qc/mosdepth/{sample}.mosdepth.global.dist.txt",
-            f"results/qc/mosdepth/{sample}.mosdepth.region.dist.txt",
-            f"results/qc/mosdepth/{sample}.mosdepth.summary.txt",
-        ]
-    return files
+def multiqc_inputs():
+    """Every file MultiQC reads: the list the manifest step writes for its --file-list."""
+    return multiqc_files(SAMPLE_MODEL, UNITS)
 
 
 def final_outputs():
     return (
-        all_sample_files("results/calls/{sample}.vcf.gz")
-        + all_sample_files("results/calls/{sample}.vcf.gz.tbi")
-        + ["results/cohort/cohort.tsv", "results/cohort/variants.tsv",
-           "results/cohort/cohort_summary.tsv", "results/cohort/mrd.tsv",
+        all_sample_files(layout.SAMPLE_VCF)
+        + all_sample_files(layout.SAMPLE_TBI)
+        + [layout.COHORT_TABLE, layout.VARIANTS_TABLE, layout.SUMMARY_TABLE, layout.MRD_TABLE,
            "results/qc/multiqc_report.html"]
         + trajectory_plots()
     )

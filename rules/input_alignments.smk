@@ -12,6 +12,9 @@ rule import_alignment:
     output:
         reads=temp("results/alignment/{sample}/imported/{unit}.bam"),
         targets=temp("results/alignment/{sample}/imported/{unit}.targets.bed"),
+    params:
+        package_version=PACKAGE_VERSION,
+        collate_prefix=collate_prefix,
     log:
         "logs/import_alignment/{sample}/{unit}.log",
     benchmark:
@@ -25,12 +28,12 @@ rule import_alignment:
     shell:
         # The check refuses a file aligned to another reference before anything is cut out.
         # collate + fixmate -m give the mate tags that markdup needs, as for bwa_mem output.
-        "(python -m npm1_flt3 alignment-targets {input.alignment} --reference {input.reference}"
-        "   --annotation {input.annotation} --bed {output.targets}"
-        " && samtools view -u -T {input.reference} -L {output.targets} {input.alignment}"
-        " | samtools collate -u -O - {resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.collate"
+        "(npm1-flt3 alignment-targets {input.alignment:q} --reference {input.reference:q}"
+        "   --annotation {input.annotation:q} --bed {output.targets:q}"
+        " && samtools view -u -T {input.reference:q} -L {output.targets:q} {input.alignment:q}"
+        " | samtools collate -u -O - {params.collate_prefix:q}"
         " | samtools fixmate -m -u - -"
-        " | samtools sort -@ {threads} -m 512M -o {output.reads} -) 2> {log}"
+        " | samtools sort -@ {threads} -m 512M -o {output.reads:q} -) 2> {log:q}"
 
 
 rule alignment_to_reads:
@@ -39,6 +42,8 @@ rule alignment_to_reads:
         reference=REFERENCE,
     output:
         temp("results/realign/{sample}/{unit}.fastq.gz"),
+    params:
+        collate_prefix=collate_prefix,
     log:
         "logs/alignment_to_reads/{sample}/{unit}.log",
     benchmark:
@@ -51,6 +56,6 @@ rule alignment_to_reads:
         "../envs/samtools.yaml"
     shell:
         # Primary records only, grouped by name: mates come out interleaved for bwa mem -p.
-        "(samtools collate -u -O --reference {input.reference} {input.alignment}"
-        "   {resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.collate"
-        " | samtools fastq -n -F 0x900 - | gzip -1 > {output}) 2> {log}"
+        "(samtools collate -u -O --reference {input.reference:q} {input.alignment:q}"
+        "   {params.collate_prefix:q}"
+        " | samtools fastq -n -F 0x900 - | gzip -1 > {output:q}) 2> {log:q}"

@@ -6,16 +6,16 @@
 
 rule npm1_flt3_track:
     input:
-        bam="results/alignment/{sample}.bam",
-        bai="results/alignment/{sample}.bam.bai",
+        bam=layout.SAMPLE_BAM,
+        bai=layout.SAMPLE_BAI,
         baseline_vcf=baseline_vcf,
         reference=REFERENCE,
         fai=f"{REFERENCE}.fai",
         annotation=ANNOTATION,
-        code=PACKAGE_CODE,
     output:
-        "results/mrd/{sample}.track.tsv",
+        layout.SAMPLE_TRACK,
     params:
+        package_version=PACKAGE_VERSION,
         duplicates=caller_duplicate_flag,
         min_mapq=config["caller"]["min_mapq"],
         min_base_quality=config["caller"]["min_base_quality"],
@@ -30,42 +30,22 @@ rule npm1_flt3_track:
     conda:
         "../envs/npm1_flt3.yaml"
     shell:
-        "python -m npm1_flt3 track --bam {input.bam} --baseline-vcf {input.baseline_vcf}"
-        " --reference {input.reference} --annotation {input.annotation} --sample {wildcards.sample}"
+        "npm1-flt3 track --bam {input.bam:q} --baseline-vcf {input.baseline_vcf:q}"
+        " --reference {input.reference:q} --annotation {input.annotation:q} --sample {wildcards.sample}"
         " --min-mapq {params.min_mapq} --min-base-quality {params.min_base_quality}"
-        " {params.duplicates} --out {output} 2> {log}"
-
-
-rule mrd_file_list:
-    input:
-        followed_sample_files("results/mrd/{sample}.track.tsv"),
-    output:
-        "results/mrd/mrd_inputs.args",
-    log:
-        "logs/npm1_flt3_mrd/file_list.log",
-    benchmark:
-        "logs/benchmarks/npm1_flt3_mrd/file_list.tsv"
-    threads: 1
-    resources:
-        mem_mb=memory_mb("mrd_file_list", 100),
-        runtime=5,
-    localrule: True
-    run:
-        # An argument file, as for the cohort: a long follow-up list does not fit on a command line.
-        Path(output[0]).write_text("".join(f"{line}\n" for line in ["--tables", *input]))
+        " {params.duplicates} --out {output:q} 2> {log:q}"
 
 
 rule npm1_flt3_mrd:
     input:
-        args="results/mrd/mrd_inputs.args",
-        tables=followed_sample_files("results/mrd/{sample}.track.tsv"),
-        sheet=config["samples"],
-        code=PACKAGE_CODE,
+        manifest=layout.MANIFEST,
+        tables=followed_sample_files(layout.SAMPLE_TRACK),
     output:
-        table="results/cohort/mrd.tsv",
+        table=layout.MRD_TABLE,
         plots=trajectory_plots(),
     params:
-        plots_dir="results/mrd",
+        package_version=PACKAGE_VERSION,
+        plots_dir=trajectory_plot_folder,
         settings=mrd_args(),
     log:
         "logs/npm1_flt3_mrd/mrd.log",
@@ -79,5 +59,5 @@ rule npm1_flt3_mrd:
     conda:
         "../envs/npm1_flt3.yaml"
     shell:
-        "python -m npm1_flt3 mrd @{input.args} --sheet {input.sheet} --out {output.table}"
-        " --plots-dir {params.plots_dir} {params.settings} 2> {log}"
+        "npm1-flt3 mrd --manifest {input.manifest:q} --out {output.table:q}"
+        " --plots-dir {params.plots_dir:q} {params.settings} 2> {log:q}"

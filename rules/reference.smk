@@ -2,41 +2,26 @@
 # hotspot BED in the reference's own coordinates. Reused by every batch that shares resources_dir.
 
 
-rule reference_link:
+rule reference_link_faidx:
     input:
         str(REFERENCE_SOURCE),
     output:
-        REFERENCE,
-    log:
-        f"logs/reference/{REFERENCE_NAME}.link.log",
-    benchmark:
-        f"logs/benchmarks/reference/{REFERENCE_NAME}.link.tsv"
-    threads: 1
-    resources:
-        mem_mb=memory_mb("reference_link", 100),
-        runtime=5,
-    localrule: True
-    shell:
-        "ln -sfn {input} {output} 2> {log}"
-
-
-rule samtools_faidx:
-    input:
-        REFERENCE,
-    output:
-        f"{REFERENCE}.fai",
+        fasta=REFERENCE,
+        fai=f"{REFERENCE}.fai",
     log:
         f"logs/reference/{REFERENCE_NAME}.faidx.log",
     benchmark:
         f"logs/benchmarks/reference/{REFERENCE_NAME}.faidx.tsv"
     threads: 1
     resources:
-        mem_mb=memory_mb("samtools_faidx", 1000),
+        mem_mb=memory_mb("reference_link_faidx", 1000),
         runtime=30,
+    localrule: True  # a link and an index of the FASTA: seconds, not worth a cluster job
     conda:
         "../envs/samtools.yaml"
     shell:
-        "samtools faidx {input} 2> {log}"
+        # A link, not a copy: a whole genome is gigabytes; its index is built beside the link.
+        "(ln -sfn {input:q} {output.fasta:q} && samtools faidx {output.fasta:q}) 2> {log:q}"
 
 
 rule bwa_index:
@@ -55,7 +40,7 @@ rule bwa_index:
     conda:
         "../envs/bwa.yaml"
     shell:
-        "bwa index {input} 2> {log}"
+        "bwa index {input:q} 2> {log:q}"
 
 
 rule npm1_flt3_targets:
@@ -65,6 +50,8 @@ rule npm1_flt3_targets:
         annotation=ANNOTATION,
     output:
         HOTSPOTS_BED,
+    params:
+        package_version=PACKAGE_VERSION,
     log:
         f"logs/reference/{REFERENCE_NAME}.hotspots.log",
     benchmark:
@@ -77,5 +64,5 @@ rule npm1_flt3_targets:
     conda:
         "../envs/npm1_flt3.yaml"
     shell:
-        "python -m npm1_flt3 targets --reference {input.reference} --annotation {input.annotation}"
-        " --out {output} 2> {log}"
+        "npm1-flt3 targets --reference {input.reference:q} --annotation {input.annotation:q}"
+        " --out {output:q} 2> {log:q}"

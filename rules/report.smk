@@ -21,20 +21,20 @@ rule tool_version:
     conda:
         tool_env
     shell:
-        "( {params.command} ) > {output} 2> {log}"
+        "( {params.command} ) > {output:q} 2> {log:q}"
 
 
 rule npm1_flt3_report:
     input:
-        cohort="results/cohort/cohort.tsv",
-        hotspots="results/cohort/hotspots.tsv",
-        mrd="results/cohort/mrd.tsv",
+        cohort=layout.COHORT_TABLE,
+        hotspots=layout.HOTSPOTS_TABLE,
+        mrd=layout.MRD_TABLE,
         versions=expand("results/qc/versions/{tool}.txt", tool=VERSIONED_TOOLS),
-        code=PACKAGE_CODE,
     output:
-        NPM1_FLT3_REPORT_FILES,
+        layout.NPM1_FLT3_REPORT_FILES,
     params:
-        outdir="results/qc/npm1_flt3",
+        package_version=PACKAGE_VERSION,
+        outdir=report_folder,
         pipeline_version=pipeline_version(),
         snakemake_version=SNAKEMAKE_VERSION,
     log:
@@ -49,34 +49,15 @@ rule npm1_flt3_report:
     conda:
         "../envs/npm1_flt3.yaml"
     shell:
-        "python -m npm1_flt3 report --cohort {input.cohort} --hotspots {input.hotspots} --mrd {input.mrd}"
-        " --versions {input.versions} --pipeline-version '{params.pipeline_version}'"
-        " --snakemake-version {params.snakemake_version} --outdir {params.outdir} 2> {log}"
-
-
-rule multiqc_file_list:
-    input:
-        multiqc_inputs,
-    output:
-        "results/qc/multiqc_inputs.txt",
-    log:
-        "logs/multiqc/file_list.log",
-    benchmark:
-        "logs/benchmarks/multiqc/file_list.tsv"
-    threads: 1
-    resources:
-        mem_mb=memory_mb("multiqc_file_list", 100),
-        runtime=5,
-    localrule: True
-    run:
-        # Written from Python: at a few hundred samples the list no longer fits on a command line.
-        Path(output[0]).write_text("".join(f"{path}\n" for path in input))
+        "npm1-flt3 report --cohort {input.cohort:q} --hotspots {input.hotspots:q} --mrd {input.mrd:q}"
+        " --versions {input.versions:q} --pipeline-version {params.pipeline_version:q}"
+        " --snakemake-version {params.snakemake_version:q} --outdir {params.outdir:q} 2> {log:q}"
 
 
 rule multiqc:
     input:
-        files=multiqc_inputs,
-        file_list="results/qc/multiqc_inputs.txt",
+        files=multiqc_inputs(),
+        file_list=layout.MULTIQC_FILE_LIST,
         config=MULTIQC_CONFIG,
     output:
         report="results/qc/multiqc_report.html",
@@ -92,5 +73,5 @@ rule multiqc:
     conda:
         "../envs/multiqc.yaml"
     shell:
-        "multiqc --force --config {input.config} --file-list {input.file_list}"
-        " --outdir results/qc --filename multiqc_report.html 2> {log}"
+        "multiqc --force --config {input.config:q} --file-list {input.file_list:q}"
+        " --outdir results/qc --filename multiqc_report.html 2> {log:q}"

@@ -8,10 +8,10 @@ rule fastp:
         adapters=fastp_adapters(),
     output:
         reads=temp("results/trimmed/{sample}/{unit}.fastq.gz"),
-        json="results/qc/fastp/{sample}/{unit}.fastp.json",
+        json=layout.UNIT_FASTP_JSON,
         html="results/qc/fastp/{sample}/{unit}.fastp.html",
     params:
-        reads=fastp_reads_args,
+        inputs=fastp_input_flags,
         title=fastp_report_title,
         extra=config["fastp"].get("extra", ""),
     log:
@@ -25,7 +25,7 @@ rule fastp:
     conda:
         "../envs/fastp.yaml"
     shell:
-        "fastp {params.reads} --stdout --json {output.json} --html {output.html}"
-        " --adapter_fasta {input.adapters} --report_title {params.title} --thread {threads} {params.extra}"
-        " 2> {log}"
-        " | gzip -1 > {output.reads}"
+        "fastp {params.inputs} --stdout --json {output.json:q} --html {output.html:q}"
+        " --adapter_fasta {input.adapters:q} --report_title {params.title:q} --thread {threads} {params.extra}"
+        " 2> {log:q}"
+        " | gzip -1 > {output.reads:q}"

@@ -161,7 +161,7 @@ def test_a_second_batch_reuses_the_reference_indexes(demo_run, demo_dir, tmp_pat
     resources = demo_run / "resources"
     plan = run_workflow(tmp_path, demo_dir / "samples.tsv", "--dry-run", resources_dir=str(resources))
     jobs = planned_jobs(plan.stdout)
-    assert "bwa_index" not in jobs and "samtools_faidx" not in jobs
+    assert "bwa_index" not in jobs and "reference_link_faidx" not in jobs
     assert jobs["bwa_mem"] == 12
 
 
