@@ -16,14 +16,17 @@ the sheet check demands), and a config naming the shared gene-slice reference. T
 The job count comes from a second, untimed ``--dry-run --quiet rules`` run (its job table).
 
 Cohort: every sample's per-sample outputs as the ``npm1_flt3_cohort`` rule consumes them
-(``results/calls/{sample}.vcf.gz`` + ``.tbi`` and ``results/calls/{sample}.hotspots.tsv``) plus
-the sheet. One template set per kind of sample (NPM1 types A/B/D, ITD, two ITD clones, TKD,
-combinations, wild type with filtered noise candidates, shallow no-call, amplicon-like partial
-coverage) is written by the package's own code (caller.write_vcf, write_hotspot_table,
-annotate.annotate_vcf); each sample is a copy of its kind's template with its own name in the VCF
-header and the hotspot table, bgzipped and tabix-indexed. The inputs are cached in
+(``results/calls/{sample}.vcf.gz`` + ``.tbi``, ``results/calls/{sample}.hotspots.tsv`` and the
+samtools stats) plus the sample manifest naming them, written from the sheet's rows by the
+package's own code as the manifest step writes it (npm1_flt3/samples.py). One template set per
+kind of sample (NPM1 types A/B/D, ITD, two ITD clones, TKD, combinations, wild type with filtered
+noise candidates, shallow no-call, amplicon-like partial coverage) is written by the package's
+own code (caller.write_vcf, write_hotspot_table, annotate.annotate_vcf); each sample is a copy of
+its kind's template with its own name in the VCF header and the hotspot table, bgzipped and
+tabix-indexed. The inputs are cached in
 ``<runs>/scale/cohort`` (``inputs.json``, written last). Timed: ``python -m npm1_flt3 cohort``
-with the arguments the rule gives it, for every cohort size (the first N samples of the pool).
+with the arguments the rule gives it, for every cohort size (the first N samples of the pool, in
+a manifest of their own).
 
 Timing: GNU time (``%e %M``: wall seconds, peak RSS of the process and its children), median of
 ``--repeats`` runs. Memory is also given above the baseline of the same command doing nothing
@@ -356,19 +359,28 @@ def prepare_cohort_inputs(folder: Path, samples: int, shared: Path) -> bool:
     return False
 
 
-def write_cohort_args(samples: int, path: Path) -> None:
-    """The argument file that rule cohort_file_list writes (paths relative to the working folder)."""
-    names = [sample_name(i) for i in range(samples)]
-    lines = ["--vcfs", *[f"results/calls/{s}.vcf.gz" for s in names],
-             "--hotspots", *[f"results/calls/{s}.hotspots.tsv" for s in names],
-             "--stats", *[f"results/qc/samtools/{s}.stats.txt" for s in names]]
-    path.write_text("".join(f"{line}\n" for line in lines))
+def sheet_units(rows: list[dict[str, str]]) -> list:
+    """The sheet's rows as units, as load_sheet reads them but without its file checks: the cohort
+    step never opens a FASTQ, so the cohort inputs have none."""
+    from npm1_flt3.sheet import Unit
+
+    return [Unit(sample=row["sample"], unit=row["unit"], fq1=Path(row["fq1"]), fq2=Path(row["fq2"]),
+                 patient=row["patient"], timepoint=row["timepoint"], assay=row["assay"], line=line)
+            for line, row in enumerate(rows, start=2)]
 
 
-def cohort_command(args_file: str, sheet: str, out: str) -> list[str]:
-    """The rule's command: the sample files come from the argument file (@FILE)."""
-    return ["python", "-m", "npm1_flt3", "cohort", f"@{args_file}",
-            "--sheet", sheet, "--cohort", f"{out}/cohort.tsv", "--variants", f"{out}/variants.tsv",
+def write_cohort_manifest(samples: int, path: Path) -> None:
+    """The manifest that rule sample_manifest writes for the first ``samples`` samples (paths
+    relative to the working folder)."""
+    from npm1_flt3.samples import build_samples, write_manifest
+
+    write_manifest(build_samples(sheet_units(sheet_rows(samples))), path)
+
+
+def cohort_command(manifest: str, out: str) -> list[str]:
+    """The rule's command: the samples and their files come from the manifest."""
+    return ["python", "-m", "npm1_flt3", "cohort", "--manifest", manifest,
+            "--cohort", f"{out}/cohort.tsv", "--variants", f"{out}/variants.tsv",
             "--summary", f"{out}/cohort_summary.tsv", "--hotspot-table", f"{out}/hotspots.tsv"]
 
 
@@ -401,6 +413,8 @@ def table_stats(path: Path) -> dict:
 
 
 def time_cohort(args: argparse.Namespace) -> dict:
+    from npm1_flt3.layout import MANIFEST
+
     folder = args.runs / "scale" / "cohort"
     sizes = sorted(args.cohort_sizes)
     started = time.monotonic()
@@ -419,24 +433,21 @@ def time_cohort(args: argparse.Namespace) -> dict:
                     for _ in range(args.repeats)]
         results = []
         for n in sizes:
-            sheet = folder / f"samples_{n}.tsv"
-            write_sheet(sheet_rows(n), sheet)
             out = timing / f"n{n}"
             out.mkdir()
-            args_file = out / "cohort_inputs.args"
-            write_cohort_args(n, args_file)
-            command = cohort_command(str(args_file), str(sheet), str(out))
+            manifest = out / "manifest.tsv"
+            write_cohort_manifest(n, manifest)
+            command = cohort_command(str(manifest), str(out))
             runs = [peers.timed(command, folder, args.time_bin) for _ in range(args.repeats)]
             shutil.move(str(folder / "log.txt"), str(out / "log.txt"))
-            shell = rule_shell_string(cohort_command("results/cohort/cohort_inputs.args", "samples.tsv",
-                                                     "results/cohort"))
+            shell = rule_shell_string(cohort_command(MANIFEST, "results/cohort"))
             accepted, error = shell_string_accepted(shell, out)
             cohort, variants = table_stats(out / "cohort.tsv"), table_stats(out / "variants.tsv")
             results.append({"samples": n, **summarise_runs(runs), "cohort_table": cohort,
                             "variants_table": variants,
                             "tables_mb": round(cohort["mb"] + variants["mb"], 3),
                             "argv_chars": sum(len(a) + 1 for a in command),
-                            "args_file_chars": args_file.stat().st_size,
+                            "manifest_chars": manifest.stat().st_size,
                             "rule_shell_command": {"chars": len(shell), "limit": MAX_ARG_STRLEN,
                                                    "accepted_by_bash_c": accepted, "error": error}})
     finally:
@@ -449,9 +460,9 @@ def time_cohort(args: argparse.Namespace) -> dict:
     return {"sizes": results, "baseline": {**base, "command": "python -m npm1_flt3 cohort --help"},
             "growth": memory_growth(results), "kinds": KIND_WEIGHTS,
             "reused_cached_inputs": reused, "prepare_s": round(prepared - started, 1),
-            "command": "python -m npm1_flt3 cohort @results/cohort/cohort_inputs.args --sheet SHEET "
-                       "--cohort OUT --variants OUT (as the rule; the argument file lists the "
-                       "samples' VCFs and hotspot tables)"}
+            "command": f"python -m npm1_flt3 cohort --manifest {MANIFEST} "
+                       "--cohort OUT --variants OUT (as the rule; the manifest names the samples' "
+                       "VCFs, hotspot tables and samtools stats)"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from npm1_flt3 import __version__
 
 COMMANDS = {
     "validate-sheet": ("npm1_flt3.sheet", "check a sample sheet and list every problem"),
+    "manifest": ("npm1_flt3.samples", "write the sample manifest and MultiQC's file list from a sheet"),
     "targets": ("npm1_flt3.hotspots", "write the hotspot BED for a reference"),
     "alignment-targets": ("npm1_flt3.alignment_input",
                           "check an input BAM/CRAM against the reference; write its target BED"),
@@ -32,9 +33,8 @@ COMMANDS = {
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The full parser; only ``command``'s module is imported (all of them when None), so a
     command starts fast and does not depend on the others' imports."""
-    # @FILE reads arguments from FILE, one per line (the workflow passes thousands of paths so).
-    parser = argparse.ArgumentParser(prog="npm1-flt3", description=__doc__.splitlines()[0],
-                                     fromfile_prefix_chars="@")
+    # No @FILE argument files: commands that need every sample's files read the sample manifest.
+    parser = argparse.ArgumentParser(prog="npm1-flt3", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"npm1-flt3 {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, (module_name, help_text) in COMMANDS.items():

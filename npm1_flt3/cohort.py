@@ -15,15 +15,15 @@ Status rules: a gene is 'mutated' / 'present' when a PASS call exists (positive 
 low depth); otherwise 'wild-type' / 'absent' only if every hotspot of that role reached the minimum
 depth, and 'no-call' if not. Nothing is wild-type by default.
 
-Samples are read one at a time and both tables are written as they go, a few hundred rows at a
-time, so memory does not grow with the cohort (benchmarks/scale.py measures it on 10,000 samples):
-only the sheet's metadata and which hotspot table belongs to which sample are kept for the run.
+Which samples, their metadata (patient, timepoint, assay, day, role) and where their files are
+come from the sample manifest (npm1_flt3/samples.py). Samples are read one at a time, the manifest
+a row at a time, and the tables are written as they go, a few hundred rows at a time, so memory
+does not grow with the cohort (benchmarks/scale.py measures it on 10,000 samples).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +34,8 @@ from cyvcf2 import VCF
 from npm1_flt3.caller import HOTSPOT_COLUMNS, read_hotspot_table
 from npm1_flt3.classify import FLT3_ITD, FLT3_OTHER, FLT3_TKD, NPM1_MUTATED, NPM1_OTHER, clinical_class
 from npm1_flt3.eln import eln_components
-from npm1_flt3.sheet import baseline_of
 from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, verdict
+from npm1_flt3.samples import Sample, manifest_rows
 from npm1_flt3.stats import allelic_ratio, total_allelic_ratio, total_fraction, wilson_interval
 from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
 
@@ -77,11 +77,8 @@ INTEGER_COLUMNS = [
 # Which hotspot role decides which status, and the words for a found / not-found result.
 STATUS_ROLES = {"npm1": ("mutated", "wild-type"), "flt3_itd": ("present", "absent"),
                 "flt3_tkd": ("present", "absent")}
-METADATA_COLUMNS = ("sample", "patient", "timepoint", "assay", "day")  # what cohort.tsv takes from the sheet
-# Rows handed to pandas at a time when writing the tables and reading the sheet (memory only: the
-# results do not depend on them).
+# Rows handed to pandas at a time when writing the tables (memory only: the results do not depend on it).
 WRITE_CHUNK_ROWS = 500
-SHEET_CHUNK_ROWS = 1000
 
 
 def read_variants(vcf_path: Path) -> list[dict]:
@@ -290,89 +287,29 @@ def _qc_columns(evidence: SampleEvidence, thresholds: QcThresholds) -> dict:
             "duplicate_fraction": round(stats.duplicate_fraction, 4) if stats else None}
 
 
-def read_metadata(sheet: Path) -> dict[str, dict]:
-    """patient, timepoint, assay, day and role per sample (first unit's row; the sheet check made
-    them agree). role: 'baseline' for each patient's diagnosis sample (timepoint 'diagnosis'), or
-    without one its first sample (lowest day, else first in the sheet); 'follow-up' for the others."""
-    # Only the columns used, a chunk of rows at a time, as plain lists: a whole 10,000-row sheet as
-    # pandas rows would take more memory than the cohort table written.
-    metadata = {}
-    with pd.read_csv(sheet, sep="\t", comment="#", dtype=str, keep_default_na=False,
-                     usecols=lambda column: column in METADATA_COLUMNS, chunksize=SHEET_CHUNK_ROWS) as chunks:
-        for table in chunks:
-            rows = len(table)
-            samples = table["sample"].tolist()
-            patients = table["patient"].tolist() if "patient" in table else [None] * rows
-            timepoints = table["timepoint"].tolist() if "timepoint" in table else [""] * rows
-            assays = table["assay"].tolist() if "assay" in table else [None] * rows
-            days = table["day"].tolist() if "day" in table else [""] * rows
-            for sample, patient, timepoint, assay, day in zip(samples, patients, timepoints, assays, days):
-                if sample not in metadata:
-                    metadata[sample] = {"patient": patient or sample, "timepoint": timepoint,
-                                        "assay": assay or "capture", "day": int(day) if day else None,
-                                        "role": "follow-up"}
-    for sample in baseline_samples(metadata):
-        metadata[sample]["role"] = "baseline"
-    return metadata
+def cohort_metadata(sample: Sample) -> dict:
+    """What cohort.tsv takes from the sample model (npm1_flt3/samples.py)."""
+    return {"patient": sample.patient, "timepoint": sample.timepoint, "assay": sample.assay,
+            "day": sample.day, "role": sample.role}
 
 
-def baseline_samples(metadata: dict[str, dict]) -> list[str]:
-    """Each patient's baseline: its diagnosis sample, else its first in time (npm1_flt3/sheet.py,
-    baseline_of)."""
-    by_patient: dict[str, list[str]] = {}
-    for sample, meta in metadata.items():
-        by_patient.setdefault(meta["patient"], []).append(sample)
-    return [baseline_of(samples, lambda s: metadata[s]["day"], lambda s: metadata[s]["timepoint"])
-            for samples in by_patient.values()]
-
-
-def hotspot_tables_by_sample(hotspot_tables: list[Path]) -> dict[str, Path]:
-    """Which table holds which sample's hotspots, from the sample named on each table's first row
-    (only that row is read here; a later table of the same sample wins)."""
-    tables = {}
-    for path in hotspot_tables:
-        with open(path) as handle:
-            first = next(csv.DictReader(handle, delimiter="\t"), None)
-        if first is None:
-            raise ValueError(f"hotspot table {path} has no rows; re-run the caller for its sample")
-        tables[first["sample"]] = path
-    return tables
-
-
-STATS_SUFFIX = ".stats.txt"
-
-
-def stats_by_sample(stats_files: list[Path]) -> dict[str, Path]:
-    """samtools stats reports by sample, from their names (<sample>.stats.txt, as the workflow
-    writes them: the report itself does not name the sample)."""
-    by_sample = {}
-    for path in stats_files:
-        if not path.name.endswith(STATS_SUFFIX):
-            raise ValueError(f"{path}: samtools stats reports must be named <sample>{STATS_SUFFIX}")
-        by_sample[path.name.removesuffix(STATS_SUFFIX)] = path
-    return by_sample
-
-
-def iter_samples(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stats_files: list[Path] = (),
-                 thresholds: QcThresholds = QcThresholds()) -> Iterator[tuple[dict, list[dict], list[dict]]]:
-    """(cohort.tsv row, variants.tsv rows, hotspot rows) of one sample at a time, in the order of ``vcfs``."""
-    metadata = read_metadata(sheet)
-    tables = hotspot_tables_by_sample(hotspot_tables)
-    stats = stats_by_sample(list(stats_files))
-    for vcf in vcfs:
-        sample, variants = read_sample_vcf(vcf)
-        meta = metadata.get(sample, {"patient": sample, "timepoint": "", "assay": "", "day": None,
-                                     "role": "baseline"})
-        read_stats = read_samtools_stats(stats[sample]) if sample in stats else None
-        evidence = SampleEvidence(sample, meta, variants, read_hotspot_table(tables[sample]), read_stats)
+def iter_samples(manifest: Path, thresholds: QcThresholds = QcThresholds()
+                 ) -> Iterator[tuple[dict, list[dict], list[dict]]]:
+    """(cohort.tsv row, variants.tsv rows, hotspot rows) of one sample at a time, in manifest order."""
+    for sample, files in manifest_rows(manifest):
+        vcf_sample, variants = read_sample_vcf(files.vcf)
+        if vcf_sample != sample.sample:
+            raise ValueError(f"{files.vcf} holds sample {vcf_sample!r}, but the manifest {manifest} lists it "
+                             f"for sample {sample.sample!r}; re-run the caller for {sample.sample}")
+        evidence = SampleEvidence(sample.sample, cohort_metadata(sample), variants,
+                                  read_hotspot_table(files.hotspots), read_samtools_stats(files.samtools_stats))
         yield summarise_sample(evidence, thresholds), variants, evidence.hotspots
 
 
-def build_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, stats_files: list[Path] = (),
-                 thresholds: QcThresholds = QcThresholds()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_tables(manifest: Path, thresholds: QcThresholds = QcThresholds()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables in memory (for interactive use; the command writes them with write_tables)."""
     all_variants, cohort_rows = [], []
-    for row, variants, _ in iter_samples(vcfs, hotspot_tables, sheet, stats_files, thresholds):
+    for row, variants, _ in iter_samples(manifest, thresholds):
         cohort_rows.append(row)
         all_variants += variants
     cohort = _with_integer_columns(pd.DataFrame(cohort_rows, columns=COHORT_COLUMNS))
@@ -446,8 +383,7 @@ class CohortOutputs:
     hotspots: Path | None = None
 
 
-def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, outputs: CohortOutputs,
-                 stats_files: list[Path] = (), thresholds: QcThresholds = QcThresholds()) -> None:
+def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThresholds = QcThresholds()) -> None:
     """All tables, streamed: one sample in memory at a time; none is left half-written."""
     writers: list[TableWriter] = []
     try:
@@ -455,8 +391,7 @@ def write_tables(vcfs: list[Path], hotspot_tables: list[Path], sheet: Path, outp
         cohort = _open(writers, outputs.cohort, COHORT_COLUMNS)
         hotspots = _open(writers, outputs.hotspots, HOTSPOT_COLUMNS) if outputs.hotspots else None
         summary = CohortSummary()
-        for row, sample_variants, sample_hotspots in iter_samples(vcfs, hotspot_tables, sheet, stats_files,
-                                                                  thresholds):
+        for row, sample_variants, sample_hotspots in iter_samples(manifest, thresholds):
             variants.add(sample_variants)
             cohort.add([row])
             summary.add(row, sample_variants)
@@ -479,15 +414,12 @@ def _open(writers: list[TableWriter], out: Path, columns: list[str]) -> TableWri
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--vcfs", nargs="+", required=True, type=Path, help="annotated VCFs, one per sample")
-    parser.add_argument("--hotspots", nargs="+", required=True, type=Path, help="hotspot depth tables")
-    parser.add_argument("--sheet", required=True, type=Path, help="sample sheet (patient, timepoint, assay)")
+    parser.add_argument("--manifest", required=True, type=Path,
+                        help="sample manifest (npm1-flt3 manifest): the samples, their metadata and files")
     parser.add_argument("--cohort", required=True, type=Path, help="cohort.tsv to write")
     parser.add_argument("--variants", required=True, type=Path, help="variants.tsv to write")
     parser.add_argument("--summary", type=Path, help="cohort_summary.tsv to write")
     parser.add_argument("--hotspot-table", type=Path, help="hotspots.tsv (all samples' hotspot depths) to write")
-    parser.add_argument("--stats", nargs="*", default=[], type=Path,
-                        help="samtools stats of the final BAMs, named <sample>.stats.txt (QC verdict)")
     defaults = QcThresholds()
     parser.add_argument("--qc-min-reads", type=int, default=defaults.min_reads)
     parser.add_argument("--qc-min-mapped-fraction", type=float, default=defaults.min_mapped_fraction)
@@ -497,5 +429,5 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     thresholds = QcThresholds(args.qc_min_reads, args.qc_min_mapped_fraction, args.qc_max_duplicate_fraction)
     outputs = CohortOutputs(args.cohort, args.variants, args.summary, args.hotspot_table)
-    write_tables(args.vcfs, args.hotspots, args.sheet, outputs, args.stats, thresholds)
+    write_tables(args.manifest, outputs, thresholds)
     return 0

@@ -7,7 +7,8 @@ Two commands:
   one row per PASS baseline allele out (alt reads, depth, VAF with its 95% interval). Run on every
   sample of a patient with more than one sample, the baseline included, so that every point of a
   trajectory is measured the same way.
-* ``npm1-flt3 mrd`` (this module): those tables and the sheet in; ``mrd.tsv`` (one row per allele and sample,
+* ``npm1-flt3 mrd`` (this module): the sample manifest (npm1_flt3/samples.py: which patients are
+  followed, each sample's timepoint, day, role and track table) in; ``mrd.tsv`` (one row per allele and sample,
   with the limit of detection and the MRD status) and one trajectory plot per patient
   (``<patient>.trajectory.svg``, npm1_flt3/trajectory.py).
 
@@ -35,8 +36,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from npm1_flt3.cohort import TableWriter, read_metadata
-from npm1_flt3.sheet import in_time_order
+from npm1_flt3.cohort import TableWriter
+from npm1_flt3.samples import Sample, followed_patients, manifest_rows
 from npm1_flt3.stats import detection_limit
 from npm1_flt3.track import ALLELE_COLUMNS, MRD_FLOAT_FORMAT
 from npm1_flt3.trajectory import TrajectoryPoint, TrajectorySeries, write_trajectory_svg
@@ -59,21 +60,11 @@ def read_track_table(path: Path) -> list[dict]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def followed_patients(metadata: dict[str, dict]) -> dict[str, list[str]]:
-    """Patients with more than one sample -> their samples in time order (the baseline is the one
-    read_metadata marks: the diagnosis sample, else the first)."""
-    by_patient: dict[str, list[str]] = {}
-    for sample, meta in metadata.items():
-        by_patient.setdefault(meta["patient"], []).append(sample)
-    return {patient: in_time_order(samples, lambda s: metadata[s]["day"])
-            for patient, samples in by_patient.items() if len(samples) > 1}
-
-
-def mrd_rows(track: dict[str, list[dict]], metadata: dict[str, dict], settings: MrdSettings) -> list[dict]:
+def mrd_rows(track: dict[str, list[dict]], samples_by_name: dict[str, Sample], settings: MrdSettings) -> list[dict]:
     """mrd.tsv rows: per followed patient, per baseline allele, per sample in time order."""
     rows = []
-    for patient, samples in followed_patients(metadata).items():
-        baseline = next(s for s in samples if metadata[s]["role"] == "baseline")
+    for patient, samples in followed_patients(samples_by_name).items():
+        baseline = samples_by_name[samples[0]].baseline
         for allele in track.get(baseline, []):
             key = _allele_key(allele)
             baseline_vaf = _number(allele["vaf"])
@@ -82,7 +73,7 @@ def mrd_rows(track: dict[str, list[dict]], metadata: dict[str, dict], settings: 
                 if measured is None:
                     raise ValueError(f"no MRD measurement of {key} in sample {sample}; re-run "
                                      f"'npm1-flt3 track' for it with {baseline}'s VCF")
-                rows.append(_mrd_row(patient, metadata[sample], measured, baseline_vaf, settings))
+                rows.append(_mrd_row(patient, samples_by_name[sample], measured, baseline_vaf, settings))
     return rows
 
 
@@ -94,7 +85,7 @@ def _number(value) -> float | None:
     return None if value in (None, "") else float(value)
 
 
-def _mrd_row(patient: str, meta: dict, measured: dict, baseline_vaf: float | None, settings: MrdSettings) -> dict:
+def _mrd_row(patient: str, meta: Sample, measured: dict, baseline_vaf: float | None, settings: MrdSettings) -> dict:
     alt, depth = int(measured["alt_reads"]), int(measured["depth"])
     vaf = _number(measured["vaf"])
     lod = detection_limit(depth, settings.min_alt_reads)
@@ -109,7 +100,7 @@ def _mrd_row(patient: str, meta: dict, measured: dict, baseline_vaf: float | Non
         reduction = round(math.log10(baseline_vaf / vaf), 2)
     elif baseline_vaf and status == "not detected":
         minimum = round(math.log10(baseline_vaf / lod), 2)
-    return {"patient": patient, "timepoint": meta["timepoint"], "day": meta["day"], "role": meta["role"],
+    return {"patient": patient, "timepoint": meta.timepoint, "day": meta.day, "role": meta.role,
             **{c: measured[c] for c in ("sample", *ALLELE_COLUMNS, "method")},
             "pos": int(measured["pos"]), "length": int(measured["length"]),
             **{c: _number(measured[c]) for c in ("vaf", "vaf_ci_low", "vaf_ci_high")},
@@ -128,16 +119,16 @@ def allele_label(row: dict) -> str:
     return f"{row['gene']} {row['hgvs_p'] or coding}"
 
 
-def trajectory_series(rows: list[dict], samples: list[str], metadata: dict[str, dict]) -> list[TrajectorySeries]:
+def trajectory_series(rows: list[dict], samples: list[str], samples_by_name: dict[str, Sample]) -> list[TrajectorySeries]:
     """One series per allele of one patient; x = day when the patient has days, else the index."""
-    dated = all(metadata[s]["day"] is not None for s in samples)
+    dated = all(samples_by_name[s].day is not None for s in samples)
     series: dict[tuple, list[TrajectoryPoint]] = {}
     labels: dict[tuple, str] = {}
     for row in rows:
-        meta = metadata[row["sample"]]
+        meta = samples_by_name[row["sample"]]
         index = samples.index(row["sample"])
-        x_label = f"{meta['timepoint']} (day {meta['day']})" if dated else (meta["timepoint"] or row["sample"])
-        point = TrajectoryPoint(x=float(meta["day"] if dated else index), x_label=x_label, sample=row["sample"],
+        x_label = f"{meta.timepoint} (day {meta.day})" if dated else (meta.timepoint or row["sample"])
+        point = TrajectoryPoint(x=float(meta.day if dated else index), x_label=x_label, sample=row["sample"],
                                 alt_reads=row["alt_reads"], depth=row["depth"], vaf=_number(row["vaf"]) or 0.0,
                                 lod=row["lod_vaf"], status=row["mrd_status"])
         key = _allele_key(row)
@@ -146,18 +137,24 @@ def trajectory_series(rows: list[dict], samples: list[str], metadata: dict[str, 
     return [TrajectorySeries(labels[key], tuple(points)) for key, points in series.items()]
 
 
-def write_mrd(track_tables: list[Path], sheet: Path, out: Path, plots_dir: Path, settings: MrdSettings) -> None:
-    metadata = read_metadata(sheet)
-    track: dict[str, list[dict]] = {}
-    for path in track_tables:
-        for row in read_track_table(path):
-            track.setdefault(row["sample"], []).append(row)
-    rows = mrd_rows(track, metadata, settings)
-    for patient, samples in followed_patients(metadata).items():
-        dated = all(metadata[s]["day"] is not None for s in samples)
+def read_manifest_tracks(manifest: Path) -> tuple[dict[str, Sample], dict[str, list[dict]]]:
+    """Every sample of the manifest, and the track table rows of each followed one."""
+    samples_by_name, track = {}, {}
+    for sample, files in manifest_rows(manifest):
+        samples_by_name[sample.sample] = sample
+        if files.track is not None:
+            track[sample.sample] = read_track_table(files.track)
+    return samples_by_name, track
+
+
+def write_mrd(manifest: Path, out: Path, plots_dir: Path, settings: MrdSettings) -> None:
+    samples_by_name, track = read_manifest_tracks(manifest)
+    rows = mrd_rows(track, samples_by_name, settings)
+    for patient, samples in followed_patients(samples_by_name).items():
+        dated = all(samples_by_name[s].day is not None for s in samples)
         patient_rows = [r for r in rows if r["patient"] == patient]
         write_trajectory_svg(plots_dir / f"{patient}.trajectory.svg", f"MRD follow-up of patient {patient}",
-                             trajectory_series(patient_rows, samples, metadata),
+                             trajectory_series(patient_rows, samples, samples_by_name),
                              "day" if dated else "timepoint (sheet order)")
     writer = TableWriter(out, MRD_COLUMNS, float_format=MRD_FLOAT_FORMAT)
     writer.add(rows)
@@ -168,9 +165,8 @@ def write_mrd(track_tables: list[Path], sheet: Path, out: Path, plots_dir: Path,
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     defaults = MrdSettings()
-    parser.add_argument("--tables", nargs="*", default=[], type=Path,
-                        help="the track tables of every sample of the followed patients")
-    parser.add_argument("--sheet", required=True, type=Path, help="sample sheet (patient, timepoint, day)")
+    parser.add_argument("--manifest", required=True, type=Path,
+                        help="sample manifest (npm1-flt3 manifest): followed patients and their track tables")
     parser.add_argument("--out", required=True, type=Path, help="mrd.tsv to write")
     parser.add_argument("--plots-dir", required=True, type=Path, help="where <patient>.trajectory.svg go")
     parser.add_argument("--min-alt-reads", type=int, default=defaults.min_alt_reads,
@@ -180,5 +176,5 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    write_mrd(args.tables, args.sheet, args.out, args.plots_dir, MrdSettings(args.min_alt_reads, args.max_lod))
+    write_mrd(args.manifest, args.out, args.plots_dir, MrdSettings(args.min_alt_reads, args.max_lod))
     return 0

@@ -1,7 +1,7 @@
 """Sample-sheet loading and validation (``npm1-flt3 validate-sheet SHEET``).
 
 The sheet is a TSV with a header line and one row per sequencing unit (lane). Each row is first
-checked against ``schemas/samples.schema.yaml`` (draft 2020-12), which is the single source of
+checked against ``npm1_flt3/schemas/samples.schema.yaml`` (draft 2020-12), which is the single source of
 column names, required columns, name patterns, allowed values and defaults; then Python checks
 what a row schema cannot see: files on disk and agreement between rows.
 
@@ -22,8 +22,10 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+from npm1_flt3.packaged import SAMPLE_SHEET_SCHEMA
+
 ASSAYS = ("amplicon", "capture", "exome")
-DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "samples.schema.yaml"
+DEFAULT_SCHEMA = SAMPLE_SHEET_SCHEMA
 FASTQ_COLUMNS = ("fq1", "fq2")
 READ_FILE_COLUMNS = ("fq1", "fq2", "bam")
 ALIGNMENT_SUFFIXES = (".bam", ".cram")

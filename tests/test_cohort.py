@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from npm1_flt3.cohort import SampleEvidence, summarise_sample
@@ -162,39 +164,57 @@ def test_a_symbolic_itd_record_reads_back_as_its_explicit_allele(tmp_path):
     assert (row["length"], row["vaf_ci_low"]) == (30, 0.21)
 
 
-def test_tables_written_in_chunks_are_the_bytes_of_the_whole_table(tmp_path):
-    # The command streams its tables a chunk of rows at a time; the bytes must not depend on where
-    # the chunks fall: a float column missing in one chunk, integers with gaps, text that needs quotes.
-    import pandas as pd
+def manifest_of(tmp_path, *units) -> Path:
+    """A sample manifest of these sheet rows; its paths are relative to tmp_path, the working folder."""
+    from npm1_flt3.samples import build_samples, write_manifest
 
-    from npm1_flt3.cohort import VARIANT_COLUMNS, TableWriter, _with_integer_columns, write_table
-
-    rows = [{"sample": f"S{i}", "pos": 100 + i, "vaf": None if i < 3 else i / 7,
-             "exon": None if i % 2 else 14, "hgvs_p": 'p."odd"' if i == 4 else None,
-             "itd_ar_ci_high": None} for i in range(8)]
-    write_table(_with_integer_columns(pd.DataFrame(rows, columns=VARIANT_COLUMNS)), tmp_path / "whole.tsv")
-    expected = (tmp_path / "whole.tsv").read_bytes()
-    for chunk in (1, 3, 500):
-        writer = TableWriter(tmp_path / f"chunk{chunk}.tsv", VARIANT_COLUMNS, chunk_rows=chunk)
-        for row in rows:
-            writer.add([row])
-        writer.commit()
-        assert (tmp_path / f"chunk{chunk}.tsv").read_bytes() == expected
-    empty = TableWriter(tmp_path / "empty.tsv", VARIANT_COLUMNS)
-    empty.commit()
-    assert (tmp_path / "empty.tsv").read_text() == "\t".join(VARIANT_COLUMNS) + "\n"
+    write_manifest(build_samples(list(units)), tmp_path / "manifest.tsv")
+    return tmp_path / "manifest.tsv"
 
 
-def test_a_failed_run_leaves_no_tables(tmp_path):
+def sheet_row(sample, patient=None, timepoint="", day=None, assay="capture"):
+    from npm1_flt3.sheet import Unit
+
+    return Unit(sample=sample, unit="L1", fq1=Path(f"/data/{sample}.fq.gz"), fq2=None, patient=patient or sample,
+                timepoint=timepoint, assay=assay, line=0, day=day)
+
+
+def test_a_cohort_row_takes_patient_timepoint_assay_day_and_role_from_the_sample_model():
+    from npm1_flt3.cohort import cohort_metadata
+    from npm1_flt3.samples import build_samples
+
+    samples = build_samples([sheet_row("D", "P1", "diagnosis", 0), sheet_row("R", "P1", "relapse", 90, "amplicon")])
+    rows = {name: summarise_sample(SampleEvidence(name, cohort_metadata(sample), [], hotspots()))
+            for name, sample in samples.items()}
+    assert [rows["R"][c] for c in ("patient", "timepoint", "assay", "day", "role")] == \
+        ["P1", "relapse", "amplicon", 90, "follow-up"]
+    # ELN classifies the baseline only (wild type here: ELN 2017 intermediate).
+    assert (rows["D"]["role"], rows["D"]["eln2017_npm1_flt3_component"]) == ("baseline", "intermediate")
+    assert rows["R"]["eln2017_npm1_flt3_component"] is None
+
+
+def test_a_failed_run_leaves_no_tables(tmp_path, monkeypatch):
     from npm1_flt3.cohort import CohortOutputs, write_tables
 
-    sheet = tmp_path / "samples.tsv"
-    sheet.write_text("sample\tunit\tfq1\tfq2\nS1\tL1\ta.fq.gz\t\n")
+    monkeypatch.chdir(tmp_path)  # the manifest's results/calls/S1.vcf.gz does not exist here
     with pytest.raises(OSError):
-        write_tables([tmp_path / "missing.vcf.gz"], [tmp_path / "missing.hotspots.tsv"], sheet,
+        write_tables(manifest_of(tmp_path, sheet_row("S1")),
                      CohortOutputs(tmp_path / "out" / "cohort.tsv", tmp_path / "out" / "variants.tsv",
                                    tmp_path / "out" / "cohort_summary.tsv"))
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_vcf_of_another_sample_is_an_error_naming_both(tmp_path, monkeypatch):
+    from npm1_flt3.cohort import build_tables
+
+    monkeypatch.chdir(tmp_path)
+    calls = tmp_path / "results" / "calls"
+    calls.mkdir(parents=True)
+    (calls / "S2.vcf.gz").write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"
+                                     "\tFORMAT\tS1\n")
+    with pytest.raises(ValueError, match="results/calls/S2.vcf.gz holds sample 'S1', but the manifest .* "
+                                         "lists it for sample 'S2'; re-run the caller for S2"):
+        build_tables(manifest_of(tmp_path, sheet_row("S2")))
 
 
 def test_an_out_of_frame_itd_counts_as_fragment_analysis_counts_it_with_a_note():

@@ -45,7 +45,8 @@ def test_the_gene_slices_and_exon_models_load():
 
 def test_package_data_is_declared_for_pip_install():
     pyproject = (REPO / "pyproject.toml").read_text()
-    assert 'npm1_flt3 = ["reference_data/*"]' in pyproject
+    # The sample-sheet schema too (tests/test_installed_package.py installs the package and uses both).
+    assert 'npm1_flt3 = ["reference_data/*", "schemas/*"]' in pyproject
 
 
 def test_a_config_needs_only_samples_and_reference():

@@ -57,15 +57,16 @@ def test_synthetic_cohort_is_read_by_the_cohort_command(tmp_path):
         assert (calls / f"{name}.vcf.gz.tbi").exists()
         assert VCF(str(calls / f"{name}.vcf.gz")).samples == [name]
         assert {row["sample"] for row in read_tsv(calls / f"{name}.hotspots.tsv")} == {name}
-    scale.write_sheet(scale.sheet_rows(n), tmp_path / "samples.tsv")
-    (tmp_path / "out").mkdir()
-    scale.write_cohort_args(n, tmp_path / "out" / "cohort_inputs.args")
-    command = scale.cohort_command("out/cohort_inputs.args", "samples.tsv", "out")
+    scale.write_cohort_manifest(n, tmp_path / "out" / "manifest.tsv")
+    command = scale.cohort_command("out/manifest.tsv", "out")
     env = {**os.environ, **scale.cohort_env()}
     subprocess.run([sys.executable, *command[1:]], cwd=tmp_path, env=env, check=True)
 
     cohort = read_tsv(tmp_path / "out" / "cohort.tsv")
     assert [row["sample"] for row in cohort] == [scale.sample_name(i) for i in range(n)]
+    # Sample 1 of every ten is the relapse of sample 0's patient (the sheet's metadata, via the manifest).
+    assert [(row["patient"], row["timepoint"], row["role"]) for row in cohort[:2]] == \
+        [("P00001", "diagnosis", "baseline"), ("P00001", "relapse", "follow-up")]
     by_kind = {scale.kind_of(i): row for i, row in enumerate(cohort)}
     assert (by_kind["npm1_B"]["npm1_status"], by_kind["npm1_B"]["npm1_type"]) == ("mutated", "B")
     assert by_kind["itd_two_clones"]["flt3_itd_count"] == "2"
@@ -80,12 +81,11 @@ def test_synthetic_cohort_is_read_by_the_cohort_command(tmp_path):
 
 def test_the_rule_command_line_limit_is_real(tmp_path):
     # Snakemake runs a rule's shell command as one argument of bash -c; Linux refuses one over
-    # 128 KiB. That is why the cohort rule reads its sample files from an argument file.
+    # 128 KiB. That is why the cohort rule reads its sample files from the sample manifest.
     assert scale.shell_string_accepted("echo " + "x" * 1000, tmp_path) == (True, "")
     accepted, error = scale.shell_string_accepted("echo " + "x" * scale.MAX_ARG_STRLEN, tmp_path)
     assert not accepted and "too long" in error
-    rule = scale.rule_shell_string(scale.cohort_command("results/cohort/cohort_inputs.args", "samples.tsv",
-                                                        "results/cohort"))
+    rule = scale.rule_shell_string(scale.cohort_command("results/samples/manifest.tsv", "results/cohort"))
     assert len(rule) < 1000
 
 

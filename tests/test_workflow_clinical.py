@@ -113,15 +113,15 @@ def test_qc_and_mrd_settings_reach_the_commands_from_the_config(demo_dir, tmp_pa
     assert "--max-lod 0.02 --min-alt-reads 4" in plan.stdout
 
 
-def test_qc_thresholds_change_the_verdict(demo_run, demo_dir, tmp_path):
+def test_qc_thresholds_change_the_verdict(demo_run, tmp_path, monkeypatch):
+    from npm1_flt3 import layout
     from npm1_flt3.cohort import CohortOutputs, write_tables
     from npm1_flt3.qc import QcThresholds
 
-    results = demo_run / "results"
+    monkeypatch.chdir(demo_run)  # the manifest's paths are relative to the run's working folder
     out = CohortOutputs(tmp_path / "cohort.tsv", tmp_path / "variants.tsv")
-    write_tables([results / "calls/S01.vcf.gz"], [results / "calls/S01.hotspots.tsv"], demo_dir / "samples.tsv",
-                 out, [results / "qc/samtools/S01.stats.txt"], QcThresholds(min_reads=10**9))
-    row = read_tsv(out.cohort).iloc[0]
+    write_tables(demo_run / layout.MANIFEST, out, QcThresholds(min_reads=10**9))
+    row = read_tsv(out.cohort).set_index("sample").loc["S01"]
     assert row.qc_status == "fail" and row.qc_reasons.startswith("few reads (")
 
 
