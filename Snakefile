@@ -15,10 +15,8 @@ if config["container"]:
 
 include: "rules/reference.smk"
 include: "rules/samples.smk"
-include: "rules/trimming.smk"
 include: "rules/input_alignments.smk"
 include: "rules/alignment.smk"
-include: "rules/qc.smk"
 include: "rules/calling.smk"
 include: "rules/cohort.smk"
 include: "rules/mrd.smk"

@@ -20,6 +20,15 @@ def fail_before_start(message):
     raise SystemExit(1)
 
 
+# Under --software-deployment-method conda, envs/npm1_flt3.post-deploy.sh installs the package
+# from this clone into its env: it is told where the clone is by this variable (the script runs
+# from a copy, in the working directory, and cannot find it otherwise).
+os.environ["NPM1_FLT3_SOURCE"] = workflow.basedir
+
+# Declared, so that Snakemake passes it on to jobs on other machines (SLURM) as well.
+envvars:
+    "NPM1_FLT3_SOURCE",
+
 # The package is installed (scripts/install.sh, or `pip install .`) in the Python that runs
 # Snakemake; its jobs call the `npm1-flt3` command. Nothing here changes sys.path or PATH.
 try:
@@ -144,13 +153,6 @@ def collate_prefix(wildcards, resources):
     return f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.collate"
 
 
-def aligner_reads(wildcards):
-    # Reads of a BAM/CRAM being realigned were trimmed in the run that made it.
-    if unit_of(wildcards).bam:
-        return f"results/realign/{wildcards.sample}/{wildcards.unit}.fastq.gz"
-    return f"results/trimmed/{wildcards.sample}/{wildcards.unit}.fastq.gz"
-
-
 def fastp_input_flags(wildcards, input):
     """fastp's input options, each path quoted: the paths come from the user's sheet."""
     flags = f"--in1 {shlex.quote(input.reads[0])}"
@@ -184,15 +186,18 @@ def read_group(wildcards):
     )
 
 
+def unit_bam(unit):
+    # A FASTQ unit is aligned by fastp_bwa_mem; a BAM/CRAM on a compatible reference is re-called
+    # from its target reads (import_alignment), one realigned goes through realign_alignment.
+    if not unit.bam:
+        return f"results/alignment/{unit.sample}/units/{unit.unit}.bam"
+    if config["realign_alignments"]:
+        return f"results/alignment/{unit.sample}/realigned/{unit.unit}.bam"
+    return f"results/alignment/{unit.sample}/imported/{unit.unit}.bam"
+
+
 def unit_bams(wildcards):
-    # A BAM/CRAM on a compatible reference is re-called from its target reads ("imported"); one
-    # that is realigned, and every FASTQ unit, goes through bwa_mem.
-    return [
-        f"results/alignment/{wildcards.sample}/imported/{u.unit}.bam"
-        if u.bam and not config["realign_alignments"]
-        else f"results/alignment/{wildcards.sample}/units/{u.unit}.bam"
-        for u in UNITS_BY_SAMPLE[wildcards.sample]
-    ]
+    return [unit_bam(unit) for unit in UNITS_BY_SAMPLE[wildcards.sample]]
 
 
 def marks_duplicates(wildcards):

@@ -1,6 +1,6 @@
 # Samples given as BAM or CRAM from an earlier run (sheet column bam). On a compatible reference
 # (same contigs and lengths) their reads around NPM1 and FLT3 are cut out and re-called; with
-# realign_alignments: true all their reads are aligned again like FASTQ (without re-trimming).
+# realign_alignments: true all their reads are aligned again with BWA-MEM (without re-trimming).
 
 
 rule import_alignment:
@@ -36,26 +36,33 @@ rule import_alignment:
         " | samtools sort -@ {threads} -m 512M -o {output.reads:q} -) 2> {log:q}"
 
 
-rule alignment_to_reads:
+rule realign_alignment:
     input:
         alignment=input_alignment,
         reference=REFERENCE,
+        index=BWA_INDEX,
     output:
-        temp("results/realign/{sample}/{unit}.fastq.gz"),
+        temp("results/alignment/{sample}/realigned/{unit}.bam"),
     params:
         collate_prefix=collate_prefix,
+        read_group=read_group,
+        bwa_extra=config["bwa"]["extra"],
     log:
-        "logs/alignment_to_reads/{sample}/{unit}.log",
+        "logs/realign_alignment/{sample}/{unit}.log",
     benchmark:
-        "logs/benchmarks/alignment_to_reads/{sample}/{unit}.tsv"
-    threads: 2
+        "logs/benchmarks/realign_alignment/{sample}/{unit}.tsv"
+    threads: 4
     resources:
-        mem_mb=memory_mb("alignment_to_reads", 2000),
+        mem_mb=memory_mb("realign_alignment", 8000),
         runtime=240,
     conda:
-        "../envs/samtools.yaml"
+        "../envs/bwa.yaml"
     shell:
-        # Primary records only, grouped by name: mates come out interleaved for bwa mem -p.
+        # Primary records only, grouped by name: mates come out interleaved for bwa mem -p, as
+        # fastp's output does for FASTQ units; then the same alignment as rule fastp_bwa_mem.
         "(samtools collate -u -O --reference {input.reference:q} {input.alignment:q}"
         "   {params.collate_prefix:q}"
-        " | samtools fastq -n -F 0x900 - | gzip -1 > {output:q}) 2> {log:q}"
+        " | samtools fastq -n -F 0x900 -"
+        " | bwa mem -t {threads} -p -R {params.read_group:q} {params.bwa_extra} {input.reference:q} -"
+        " | samtools fixmate -m -u - -"
+        " | samtools sort -@ {threads} -m 512M -o {output:q} -) 2> {log:q}"

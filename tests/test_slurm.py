@@ -18,11 +18,16 @@ import yaml
 
 from conftest import EXONS, REFERENCE, REPO, SNAKEMAKE
 
+# The SLURM tier: installs Debian packages and writes /etc/slurm (scripts/slurm_test_cluster.sh), so
+# it runs only when asked (pytest --slurm, or CI set; tests/conftest.py), deselected otherwise.
+pytestmark = pytest.mark.slurm
+
 SAMPLES = [f"S{i:02d}" for i in range(1, 12)]
 FOLLOWED = ["S06", "S10", "S11"]  # patient P06: MRD tracking jobs
 CLUSTER_SCRIPT = REPO / "scripts" / "slurm_test_cluster.sh"
 # Rules that run once per sample (or lane) and must reach SLURM, not the submit host.
-PER_SAMPLE_RULES = ["fastp", "bwa_mem", "samtools_merge_markdup", "npm1_flt3_call"]
+PER_SAMPLE_RULES = ["fastp_bwa_mem", "samtools_merge_qc", "npm1_flt3_call"]
+MAX_JOBS_PER_SAMPLE = 6  # issue 12: a cluster sees at most 6 submissions per sample
 RUN_TIMEOUT = 1200  # seconds; a healthy run takes a few minutes, a lost job would hang forever
 
 
@@ -113,6 +118,19 @@ def test_per_sample_jobs_went_through_sbatch(slurm_run):
         for log in rule_logs:
             assert any(log.name == f"{job_id}.log" for job_id, _ in submitted), f"{log} has no SLURM job id"
             assert "--executor slurm-jobstep" in log.read_text(), f"{log} is not a SLURM job step"
+
+
+def test_a_sample_is_at_most_six_cluster_jobs(slurm_run):
+    """Counted from SLURM's own job logs: every submitted job of a sample (one per lane for the
+    alignment), and no more than six for any sample, the two-lane ones included."""
+    _, workdir = slurm_run
+    jobs_per_sample: dict[str, int] = {}
+    for log in (workdir / ".snakemake" / "slurm_logs").glob("rule_*/*/*.log"):
+        sample = log.parent.name.split("_")[0]
+        if sample in SAMPLES:
+            jobs_per_sample[sample] = jobs_per_sample.get(sample, 0) + 1
+    assert set(jobs_per_sample) == set(SAMPLES)
+    assert max(jobs_per_sample.values()) <= MAX_JOBS_PER_SAMPLE, jobs_per_sample
 
 
 def test_slurm_reports_the_jobs_completed(slurm_run):
