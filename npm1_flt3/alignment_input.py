@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pysam
 
+from npm1_flt3.atomic import write_text_atomically
 from npm1_flt3.caller import calling_regions
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import load_transcripts
@@ -67,7 +68,7 @@ def check_compatible(alignment: Path, reference: Path, windows: list[tuple[str, 
 
 
 def write_bed(windows: list[tuple[str, int, int]], out: Path) -> None:
-    out.write_text("".join(f"{contig}\t{start}\t{end}\n" for contig, start, end in windows))
+    write_text_atomically(out, "".join(f"{contig}\t{start}\t{end}\n" for contig, start, end in windows))
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:

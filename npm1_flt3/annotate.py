@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pysam
 
+from npm1_flt3.atomic import AtomicOutput
+from npm1_flt3.calls_vcf import ANNOTATION_HEADER, SYMBOLIC_HEADER, header_lines
 from npm1_flt3.classify import NPM1_MUTATED, clinical_class
 from npm1_flt3.domains import flt3_domain, flt3_insertion_site_domain
 from npm1_flt3.hgvs import annotate_variant
@@ -38,43 +40,27 @@ from npm1_flt3.reference import GenomeReference, ReferenceError
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant
 
-ANNOTATION_HEADER = [
-    '##INFO=<ID=HGVSC,Number=1,Type=String,Description="HGVS c. on the MANE Select transcript (NM_002520.7 or NM_004119.3), 3\' shifted">',
-    '##INFO=<ID=HGVSP,Number=1,Type=String,Description="Predicted HGVS p. (three-letter amino acids)">',
-    '##INFO=<ID=EXON,Number=1,Type=Integer,Description="Exon number on the MANE transcript">',
-    '##INFO=<ID=EXON_LEGACY,Number=1,Type=Integer,Description="Legacy exon number used in the AML literature (NPM1 exon 12 = MANE exon 11)">',
-    '##INFO=<ID=INTRON,Number=1,Type=Integer,Description="Intron number on the MANE transcript, if intronic">',
-    '##INFO=<ID=CONSEQUENCE,Number=1,Type=String,Description="Predicted consequence (frameshift, inframe_duplication, missense, ...)">',
-    '##INFO=<ID=NPM1_TYPE,Number=1,Type=String,Description="NPM1-mutated class only: named NPM1 mutation type (A, B, D, ...) or other">',
-    '##INFO=<ID=FLT3_DOMAIN,Number=1,Type=String,Description="FLT3 protein domain of the changed residues (from HGVSP, else the c. codons): JMD (aa 572-609), TKD1 (aa 610-648), TKD2 (activation loop, aa 829-858), other, or several joined N- to C-terminal (JMD-TKD1); see npm1_flt3/domains.py">',
-    '##INFO=<ID=FLT3_INSERTION_DOMAIN,Number=1,Type=String,Description="FLT3 insertions (ITDs): domain of the insertion site, the residue of the first wild-type coding base after the inserted bases (JMD, TKD1, ...; Kayser et al. Blood 2009); see npm1_flt3/domains.py">',
-    '##INFO=<ID=CLASS,Number=1,Type=String,Description="Clinical class: NPM1-mutated (legacy exon-12 frameshift losing W288/W290: ELN mutated NPM1), NPM1-other, FLT3-ITD, FLT3-TKD (protein-changing in-frame change at D835/I836), FLT3-other; see npm1_flt3/classify.py">',
-]
-
-# Declared only when --symbolic-min-length is used. END, SVTYPE and SVLEN are the VCF 4.2 reserved
-# definitions (VCFv4.2.tex, "INFO keys used for structural variants"); DUP:TANDEM and INS are
-# among its reserved symbolic ALT IDs.
-SYMBOLIC_HEADER = [
-    '##ALT=<ID=DUP:TANDEM,Description="Tandem duplication">',
-    '##ALT=<ID=INS,Description="Insertion of novel sequence">',
-    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">',
-    '##INFO=<ID=END,Number=1,Type=Integer,Description="End position of the variant described in this record">',
-    '##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="Difference in length between REF and ALT alleles">',
-    '##INFO=<ID=INSSEQ,Number=1,Type=String,Description="Inserted bases of a symbolic ITD record (+ strand, following REF): REF + INSSEQ is the explicit ALT">',
-]
-
-
 def annotate_vcf(
     vcf_in: Path, vcf_out: Path, genome: GenomeReference, transcripts, symbolic_min_length: int = 0
 ) -> None:
     """Annotate every record; ITDs inserting >= symbolic_min_length bases become symbolic
     (0 = never)."""
-    tmp = vcf_out.with_name(vcf_out.name + ".tmp.vcf.gz")
+    # The index is renamed into place first (the inner block ends first): a VCF without its index
+    # is visibly incomplete, the reverse is not.
+    with AtomicOutput(vcf_out, suffix=".tmp.vcf.gz") as tmp:
+        _write_annotated(vcf_in, tmp, genome, transcripts, symbolic_min_length)
+        with AtomicOutput(Path(str(vcf_out) + ".tbi")) as tmp_index:
+            pysam.tabix_index(str(tmp), preset="vcf", force=True, index=str(tmp_index))
+
+
+def _write_annotated(vcf_in: Path, out: Path, genome: GenomeReference, transcripts,
+                     symbolic_min_length: int) -> None:
     with pysam.VariantFile(str(vcf_in)) as source:
         header = source.header.copy()
-        for line in ANNOTATION_HEADER + (SYMBOLIC_HEADER if symbolic_min_length > 0 else []):
+        symbolic = SYMBOLIC_HEADER if symbolic_min_length > 0 else ()
+        for line in header_lines(ANNOTATION_HEADER + symbolic):
             header.add_line(line)
-        with pysam.VariantFile(str(tmp), "wz", header=header) as sink:
+        with pysam.VariantFile(str(out), "wz", header=header) as sink:
             records = []
             for record in source:
                 annotated = sink.new_record()
@@ -88,10 +74,6 @@ def annotate_vcf(
             contigs = list(header.contigs)
             for annotated in sorted(records, key=lambda r: (contigs.index(r.chrom), r.pos)):
                 sink.write(annotated)
-    pysam.tabix_index(str(tmp), preset="vcf", force=True)
-    # Rename the index first: a VCF without its index is visibly incomplete, the reverse is not.
-    Path(str(tmp) + ".tbi").replace(str(vcf_out) + ".tbi")
-    tmp.replace(vcf_out)
 
 
 def _copy_record(source, target) -> None:

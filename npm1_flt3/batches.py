@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import tempfile
 from pathlib import Path
+
+from npm1_flt3.atomic import open_atomically
 
 TABLES = ("cohort.tsv", "variants.tsv")
 
@@ -51,14 +51,12 @@ def combine(batches: list[Path], table: str) -> tuple[list[str], list[dict]]:
 
 
 def write_table(out: Path, header: list[str], rows: list[dict]) -> None:
-    # Written beside the target and renamed: an interrupted run never leaves a partial table.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    with os.fdopen(handle, "w", newline="") as stream:
+    # The rows are the batches' own cells, written back as read (not re-formatted by pandas as
+    # npm1_flt3/tables.py would); an interrupted run never leaves a partial table.
+    with open_atomically(out, newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=header, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(temporary, out)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:

@@ -54,6 +54,8 @@ import numpy as np
 import pysam
 
 from npm1_flt3 import __version__
+from npm1_flt3.atomic import write_text_atomically
+from npm1_flt3.calls_vcf import CALLER_HEADER, CallRecord, header_lines, unannotated_line
 from npm1_flt3.evidence import (
     CIGAR_SOFT,
     ClipSettings,
@@ -137,6 +139,16 @@ class Call:
     @property
     def length(self) -> int:
         return self.variant.length
+
+    def record(self) -> CallRecord:
+        """The call as its VCF record holds it (npm1_flt3/calls_vcf.py)."""
+        v = self.variant
+        return CallRecord(chrom=v.chrom, pos=v.pos, ref=v.ref, alt=v.alt,
+                          filter=";".join(self.filters) or "PASS",
+                          gene=self.gene, vartype=self.vartype, varlen=self.length,
+                          ref_reads=max(self.depth - self.alt_reads, 0), alt_reads=self.alt_reads,
+                          depth=self.depth, vaf=self.vaf, vaf_ci=self.vaf_ci,
+                          itd_ar=self.itd_ar, itd_ar_ci=self.itd_ar_ci)
 
 
 def calling_regions(transcripts) -> list[CallingRegion]:
@@ -611,23 +623,6 @@ def hotspot_depths(hotspots: list[Hotspot], scans: list[RegionScan]) -> list[Hot
 
 # --- output -------------------------------------------------------------------------------------
 
-VCF_HEADER_LINES = [
-    '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene symbol (NPM1 or FLT3)">',
-    '##INFO=<ID=VARTYPE,Number=1,Type=String,Description="INS, DEL, DELINS, SNV or ITD. ITD: an insertion in FLT3 exons 14-15 templated from the neighbouring sequence, in frame (3, 6, 9, ... bases) or of 6 or more bases; any other insertion of 3 or more bases there is INS">',
-    '##INFO=<ID=VARLEN,Number=1,Type=Integer,Description="Inserted or deleted length; for an ITD the whole inserted length, non-templated bases included; for a DELINS the longer of REF and ALT">',
-    '##INFO=<ID=ITD_AR,Number=1,Type=Float,Description="FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)">',
-    '##INFO=<ID=ITD_AR_CI,Number=2,Type=Float,Description="95% interval of ITD_AR, from the Wilson interval of this clone\'s VAF with the other clones held at their estimates; . = unbounded">',
-    '##FILTER=<ID=LowAltReads,Description="Fewer alt reads than min_alt_reads">',
-    '##FILTER=<ID=LowVAF,Description="VAF below min_vaf (min_vaf_tkd for TKD)">',
-    '##FILTER=<ID=Unanchored,Description="Under half as many reads cross the site with anchor bases on both sides as carry the allele (end of reads or amplicon)">',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (0/1 for every somatic call)">',
-    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads supporting reference and alt allele (for FLT3-ITDs, fragments: see README, How counts are made)">',
-    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Informative depth (see the caller documentation)">',
-    '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Alt allele fraction, AD alt / DP">',
-    '##FORMAT=<ID=AFCI,Number=2,Type=Float,Description="95% Wilson score interval of AF (lower, upper)">',
-]
-
-
 def write_vcf(calls: list[Call], sample: str, genome: GenomeReference, out: Path) -> None:
     lines = [
         "##fileformat=VCFv4.2",
@@ -636,25 +631,11 @@ def write_vcf(calls: list[Call], sample: str, genome: GenomeReference, out: Path
     ]
     for chrom in ("chr5", "chr13"):
         lines.append(f"##contig=<ID={chrom},length={genome.contig_length(chrom)},assembly=GRCh38>")
-    lines += VCF_HEADER_LINES
+    lines += header_lines(CALLER_HEADER)
     lines.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", sample]))
     for call in sorted(calls, key=lambda c: (c.variant.chrom != "chr5", c.variant.pos, c.variant.alt)):
-        lines.append(_vcf_record(call))
-    _write_atomically(out, "\n".join(lines) + "\n")
-
-
-def _vcf_record(call: Call) -> str:
-    v = call.variant
-    info = f"GENE={call.gene};VARTYPE={call.vartype};VARLEN={call.length}"
-    if call.itd_ar is not None:
-        info += f";ITD_AR={call.itd_ar:.4f}"
-    if call.itd_ar_ci is not None:
-        info += ";ITD_AR_CI=" + ",".join("." if b is None else f"{b:.4f}" for b in call.itd_ar_ci)
-    ref_reads = max(call.depth - call.alt_reads, 0)
-    low, high = call.vaf_ci
-    sample = f"0/1:{ref_reads},{call.alt_reads}:{call.depth}:{call.vaf:.4f}:{low:.4f},{high:.4f}"
-    filters = ";".join(call.filters) or "PASS"
-    return "\t".join([v.chrom, str(v.pos), ".", v.ref, v.alt, ".", filters, info, "GT:AD:DP:AF:AFCI", sample])
+        lines.append(unannotated_line(call.record()))
+    write_text_atomically(out, "\n".join(lines) + "\n")
 
 
 HOTSPOT_COLUMNS = ["sample", "hotspot", "gene", "chrom", "start", "end", "role",
@@ -668,20 +649,12 @@ def write_hotspot_table(depths: list[HotspotDepth], sample: str, required: int, 
         covered = "yes" if d.min_depth >= required else "no"
         rows.append("\t".join(map(str, [sample, spot.name, spot.gene, spot.chrom, spot.start, spot.end,
                                         spot.role, d.min_depth, d.mean_depth, required, covered])))
-    _write_atomically(out, "\n".join(rows) + "\n")
+    write_text_atomically(out, "\n".join(rows) + "\n")
 
 
 def read_hotspot_table(path: Path) -> list[dict]:
     with open(path) as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
-
-
-def _write_atomically(out: Path, text: str) -> None:
-    # Written beside the target, then renamed: an interrupted run leaves no complete-looking file.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(out)
 
 
 # --- command line -------------------------------------------------------------------------------

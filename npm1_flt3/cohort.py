@@ -29,15 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from cyvcf2 import VCF
 
 from npm1_flt3.caller import HOTSPOT_COLUMNS, read_hotspot_table
+from npm1_flt3.calls_vcf import CallRecord, read_sample_calls
 from npm1_flt3.classify import FLT3_ITD, FLT3_OTHER, FLT3_TKD, NPM1_MUTATED, NPM1_OTHER, clinical_class
 from npm1_flt3.eln import eln_components
 from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, verdict
 from npm1_flt3.samples import Sample, manifest_rows
 from npm1_flt3.stats import allelic_ratio, total_allelic_ratio, total_fraction, wilson_interval
 from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
+from npm1_flt3.tables import TableWriter
 
 VARIANT_COLUMNS = [
     "sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "exon", "exon_legacy",
@@ -77,8 +78,6 @@ INTEGER_COLUMNS = [
 # Which hotspot role decides which status, and the words for a found / not-found result.
 STATUS_ROLES = {"npm1": ("mutated", "wild-type"), "flt3_itd": ("present", "absent"),
                 "flt3_tkd": ("present", "absent")}
-# Rows handed to pandas at a time when writing the tables (memory only: the results do not depend on it).
-WRITE_CHUNK_ROWS = 500
 
 
 def read_variants(vcf_path: Path) -> list[dict]:
@@ -88,30 +87,26 @@ def read_variants(vcf_path: Path) -> list[dict]:
 
 def read_sample_vcf(vcf_path: Path) -> tuple[str, list[dict]]:
     """The sample name of one sample's annotated VCF and its variants.tsv rows (one pass, closed)."""
-    rows = []
-    vcf = VCF(str(vcf_path))
-    sample = vcf.samples[0]
-    for record in vcf:
-        ad = record.format("AD")[0]
-        rows.append({
-            "sample": sample, "gene": record.INFO.get("GENE"), "chrom": record.CHROM,
-            "pos": record.POS, "ref": record.REF, "alt": explicit_alt(record),
-            "type": record.INFO.get("VARTYPE"), "length": record.INFO.get("VARLEN"),
-            "exon": record.INFO.get("EXON"), "exon_legacy": record.INFO.get("EXON_LEGACY"),
-            "hgvs_c": record.INFO.get("HGVSC"), "hgvs_p": record.INFO.get("HGVSP"),
-            "alt_reads": int(ad[1]), "depth": int(record.format("DP")[0][0]),
-            "vaf": round(float(record.format("AF")[0][0]), 4),
-            "filter": record.FILTER or "PASS",
-            "consequence": record.INFO.get("CONSEQUENCE"), "npm1_type": record.INFO.get("NPM1_TYPE"),
-            "domain": record.INFO.get("FLT3_DOMAIN"),
-            "itd_ar": record.INFO.get("ITD_AR"),
-            "insertion_site_domain": record.INFO.get("FLT3_INSERTION_DOMAIN"),
-            **_intervals(record),
-        })
-    vcf.close()
-    for row in rows:
-        row["clinical_class"] = class_of(row)
-    return sample, rows
+    sample, calls = read_sample_calls(vcf_path)
+    return sample, [variant_row(sample, call) for call in calls]
+
+
+def variant_row(sample: str, call: CallRecord) -> dict:
+    """One variants.tsv row; what the call does not have (an unbounded ITD_AR_CI bound included)
+    is an empty cell."""
+    ar_low, ar_high = call.itd_ar_ci or (None, None)
+    row = {
+        "sample": sample, "gene": call.gene, "chrom": call.chrom, "pos": call.pos, "ref": call.ref,
+        "alt": call.alt, "type": call.vartype, "length": call.varlen, "exon": call.exon,
+        "exon_legacy": call.exon_legacy, "hgvs_c": call.hgvs_c, "hgvs_p": call.hgvs_p,
+        "alt_reads": call.alt_reads, "depth": call.depth, "vaf": call.vaf, "filter": call.filter,
+        "consequence": call.consequence, "npm1_type": call.npm1_type, "domain": call.flt3_domain,
+        "itd_ar": call.itd_ar, "insertion_site_domain": call.insertion_site_domain,
+        "vaf_ci_low": call.vaf_ci[0], "vaf_ci_high": call.vaf_ci[1],
+        "itd_ar_ci_low": ar_low, "itd_ar_ci_high": ar_high,
+    }
+    row["clinical_class"] = class_of(row)
+    return row
 
 
 def class_of(variant: dict) -> str:
@@ -119,25 +114,6 @@ def class_of(variant: dict) -> str:
     from INFO CLASS, so that VCFs annotated before the class existed follow today's rules too."""
     return clinical_class(variant["gene"], variant["type"], variant.get("consequence"),
                           variant.get("exon_legacy"), variant.get("hgvs_p"))
-
-
-def explicit_alt(record) -> str:
-    """The ALT allele as bases, also for a long ITD written as <DUP:TANDEM> / <INS> (INSSEQ)."""
-    alt = record.ALT[0]
-    return record.REF + record.INFO["INSSEQ"] if alt.startswith("<") else alt
-
-
-def _intervals(record) -> dict:
-    """95% intervals from FORMAT AFCI and INFO ITD_AR_CI ('.' = unbounded reads as missing)."""
-    low, high = (float(x) for x in record.format("AFCI")[0])
-    ar = record.INFO.get("ITD_AR_CI")
-    ar_low, ar_high = ar if isinstance(ar, tuple) else (None, None)
-    return {"vaf_ci_low": round(low, 4), "vaf_ci_high": round(high, 4),
-            "itd_ar_ci_low": _finite(ar_low), "itd_ar_ci_high": _finite(ar_high)}
-
-
-def _finite(value) -> float | None:
-    return None if value is None or value != value else round(float(value), 4)  # NaN != NaN
 
 
 @dataclass
@@ -325,56 +301,6 @@ def _with_integer_columns(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _to_csv(table: pd.DataFrame, handle, header: bool, float_format: str = "%.4f") -> None:
-    # Empty cells mean 'not applicable' (e.g. no NPM1 type for a wild-type sample).
-    table.to_csv(handle, sep="\t", index=False, header=header, na_rep="", float_format=float_format)
-
-
-def write_table(table: pd.DataFrame, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    _to_csv(table, tmp, header=True)
-    tmp.replace(out)
-
-
-class TableWriter:
-    """Writes a table a chunk of rows at a time, beside its target (``.tmp``); ``commit`` renames
-    it into place, ``discard`` removes it: never half a table under the real name.
-
-    Each chunk goes through the same DataFrame and to_csv as a whole table would, so the bytes do
-    not depend on the chunk size: integer columns are Int64 either way, and a float column is
-    written with float_format whether its chunk also holds missing values or not."""
-
-    def __init__(self, out: Path, columns: list[str], chunk_rows: int = WRITE_CHUNK_ROWS,
-                 float_format: str = "%.4f"):
-        self.out, self.columns, self.chunk_rows, self.float_format = out, columns, chunk_rows, float_format
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = out.with_name(out.name + ".tmp")
-        self._handle = open(self.tmp, "w", encoding="utf-8", newline="")
-        self._rows: list[dict] = []
-        self._header = True
-
-    def add(self, rows: list[dict]) -> None:
-        self._rows += rows
-        if len(self._rows) >= self.chunk_rows:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._rows or self._header:  # an empty table is still its header line
-            _to_csv(_with_integer_columns(pd.DataFrame(self._rows, columns=self.columns)),
-                    self._handle, self._header, self.float_format)
-            self._rows, self._header = [], False
-
-    def commit(self) -> None:
-        self._flush()
-        self._handle.close()
-        self.tmp.replace(self.out)
-
-    def discard(self) -> None:
-        self._handle.close()
-        self.tmp.unlink(missing_ok=True)
-
-
 @dataclass(frozen=True)
 class CohortOutputs:
     cohort: Path
@@ -408,7 +334,7 @@ def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThreshold
 
 
 def _open(writers: list[TableWriter], out: Path, columns: list[str]) -> TableWriter:
-    writer = TableWriter(out, columns)
+    writer = TableWriter(out, columns, INTEGER_COLUMNS)
     writers.append(writer)
     return writer
 

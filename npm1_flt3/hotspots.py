@@ -26,6 +26,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from npm1_flt3.atomic import write_text_atomically
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import Transcript, load_transcripts
 
@@ -93,10 +94,7 @@ def write_targets_bed(hotspots: list[Hotspot], genome: GenomeReference, out: Pat
         local_start = spot.start - placement.offset - 1
         local_end = spot.end - placement.offset
         lines.append(f"{placement.contig}\t{local_start}\t{local_end}\t{spot.name}\n")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("".join(lines))
-    tmp.replace(out)
+    write_text_atomically(out, "".join(lines))
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:

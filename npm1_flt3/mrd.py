@@ -36,14 +36,16 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from npm1_flt3.cohort import TableWriter
 from npm1_flt3.samples import Sample, followed_patients, manifest_rows
 from npm1_flt3.stats import detection_limit
+from npm1_flt3.tables import TableWriter
 from npm1_flt3.track import ALLELE_COLUMNS, MRD_FLOAT_FORMAT
 from npm1_flt3.trajectory import TrajectoryPoint, TrajectorySeries, write_trajectory_svg
 MRD_COLUMNS = ["patient", "sample", "timepoint", "day", "role", *ALLELE_COLUMNS, "alt_reads", "depth",
                "vaf", "vaf_ci_low", "vaf_ci_high", "lod_vaf", "mrd_status", "baseline_vaf",
                "log10_reduction", "min_log10_reduction", "method"]
+# Written as integers also with gaps (an undated sample has no day), where 30 would print as "30.0".
+MRD_INTEGER_COLUMNS = ("day", "pos", "length", "alt_reads", "depth")
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,8 @@ def write_mrd(manifest: Path, out: Path, plots_dir: Path, settings: MrdSettings)
         write_trajectory_svg(plots_dir / f"{patient}.trajectory.svg", f"MRD follow-up of patient {patient}",
                              trajectory_series(patient_rows, samples, samples_by_name),
                              "day" if dated else "timepoint (sheet order)")
-    writer = TableWriter(out, MRD_COLUMNS, float_format=MRD_FLOAT_FORMAT)
-    writer.add(rows)
-    writer.commit()
+    with TableWriter(out, MRD_COLUMNS, MRD_INTEGER_COLUMNS, MRD_FLOAT_FORMAT) as table:
+        table.add(rows)
 
 
 # --- command line ------------------------------------------------------------------------------

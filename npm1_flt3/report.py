@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 
 from npm1_flt3 import __version__
+from npm1_flt3.atomic import write_text_atomically
 
 SECTION = {"parent_id": "npm1_flt3", "parent_name": "NPM1 / FLT3",
            "parent_description": "Calls of the npm1-flt3 caller, one row per sample, with the depth "
@@ -227,12 +228,8 @@ def write_report_content(args: argparse.Namespace) -> None:
                 "npm1_flt3_mrd_mqc.yaml": mrd_plot(mrd),
                 "npm1_flt3_mqc_versions.yaml": software_versions(args.versions, args.pipeline_version,
                                                                  args.snakemake_version)}
-    args.outdir.mkdir(parents=True, exist_ok=True)
     for name, content in contents.items():
-        out = args.outdir / name
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
-        tmp.replace(out)
+        write_text_atomically(args.outdir / name, yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pysam
-from cyvcf2 import VCF
 
 from npm1_flt3.caller import CallerSettings, calling_regions
-from npm1_flt3.cohort import TableWriter, explicit_alt
+from npm1_flt3.calls_vcf import CallRecord, read_calls
 from npm1_flt3.evidence import ReadFilter, base_calls
 from npm1_flt3.junctions import JunctionCounts, count_junction_fragments, design_probes
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.stats import wilson_interval
+from npm1_flt3.tables import TableWriter
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant
 
@@ -28,18 +28,18 @@ ALLELE_COLUMNS = ["gene", "type", "length", "hgvs_c", "hgvs_p", "npm1_type", "ch
 # MRD fractions reach 0.01%: six decimals, where the cohort tables keep four.
 MRD_FLOAT_FORMAT = "%.6f"
 TRACK_COLUMNS = ["sample", *ALLELE_COLUMNS, "alt_reads", "depth", "vaf", "vaf_ci_low", "vaf_ci_high", "method"]
+TRACK_INTEGER_COLUMNS = ("pos", "length", "alt_reads", "depth")
 
 
 def baseline_alleles(vcf_path: Path) -> list[dict]:
     """The PASS alleles of a baseline VCF, as ALLELE_COLUMNS rows."""
-    vcf = VCF(str(vcf_path))
-    alleles = [{"gene": r.INFO.get("GENE"), "type": r.INFO.get("VARTYPE"), "length": r.INFO.get("VARLEN"),
-                "hgvs_c": r.INFO.get("HGVSC"), "hgvs_p": r.INFO.get("HGVSP"),
-                "npm1_type": r.INFO.get("NPM1_TYPE"), "chrom": r.CHROM, "pos": r.POS, "ref": r.REF,
-                "alt": explicit_alt(r)}
-               for r in vcf if not r.FILTER]
-    vcf.close()
-    return alleles
+    return [allele_row(call) for call in read_calls(vcf_path) if call.passed]
+
+
+def allele_row(call: CallRecord) -> dict:
+    return {"gene": call.gene, "type": call.vartype, "length": call.varlen, "hgvs_c": call.hgvs_c,
+            "hgvs_p": call.hgvs_p, "npm1_type": call.npm1_type, "chrom": call.chrom, "pos": call.pos,
+            "ref": call.ref, "alt": call.alt}
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,6 @@ def run(args: argparse.Namespace) -> int:
     genome = GenomeReference(args.reference)
     counts = measure_alleles(args.bam, genome, load_transcripts(args.annotation), alleles, settings,
                              not args.keep_duplicates)
-    writer = TableWriter(args.out, TRACK_COLUMNS, float_format=MRD_FLOAT_FORMAT)
-    writer.add(track_rows(args.sample, alleles, counts))
-    writer.commit()
+    with TableWriter(args.out, TRACK_COLUMNS, TRACK_INTEGER_COLUMNS, MRD_FLOAT_FORMAT) as table:
+        table.add(track_rows(args.sample, alleles, counts))
     return 0

@@ -19,10 +19,11 @@ tooltip, so the plot can be inspected in a browser and checked by tests without 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+from npm1_flt3.atomic import write_text_atomically
 
 WIDTH, HEIGHT = 720, 420
 # Plot area; the right margin holds the legend, the bottom one the (rotated) tick labels.
@@ -198,9 +199,5 @@ def trajectory_svg(title: str, series: list[TrajectorySeries], x_title: str) -> 
 
 
 def write_trajectory_svg(out: Path, title: str, series: list[TrajectorySeries], x_title: str) -> None:
-    """Write atomically (out.tmp, then rename) so a killed job never leaves half an SVG."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(trajectory_svg(title, series, x_title))
-    os.replace(tmp, out)
+    """Written atomically (npm1_flt3/atomic.py): a killed job never leaves half an SVG."""
+    write_text_atomically(out, trajectory_svg(title, series, x_title))
