@@ -19,7 +19,7 @@ rule npm1_flt3_call:
     params:
         package_version=PACKAGE_VERSION,
         duplicates=caller_duplicate_flag,
-        settings=caller_args,
+        settings=caller_args(),
         symbolic_min_length=config["symbolic_min_length"],
     log:
         "logs/npm1_flt3_call/{sample}.log",

@@ -1,14 +1,14 @@
 # Cohort tables: one row per sample (cohort.tsv, with ELN components and the QC verdict), one row
 # per variant (variants.tsv) and the cohort summary (cohort_summary.tsv). The sample manifest
-# names each sample's files; they are listed here too, so that Snakemake makes them first.
+# names each sample's files. Snakemake is given one file per job that writes them (the VCF: its
+# index and hotspot table come from the same job; the samtools stats), so that it makes them
+# first: at 10,000 samples every listed file costs DAG time (benchmarks/scale.py).
 
 
 rule npm1_flt3_cohort:
     input:
         manifest=layout.MANIFEST,
         vcfs=all_sample_files(layout.SAMPLE_VCF),
-        tbis=all_sample_files(layout.SAMPLE_TBI),
-        hotspots=all_sample_files(layout.SAMPLE_HOTSPOTS),
         stats=all_sample_files(layout.SAMPLE_STATS),
     output:
         cohort=layout.COHORT_TABLE,

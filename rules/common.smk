@@ -36,7 +36,7 @@ try:
     from npm1_flt3 import layout
     from npm1_flt3.packaged import EXONS_TSV, GENE_SLICES_FASTA
     from npm1_flt3.resources import memory_mb  # mem_mb that doubles only after an out-of-memory kill
-    from npm1_flt3.samples import build_samples, followed_patients, multiqc_files
+    from npm1_flt3.samples import build_samples, followed_patients
     from npm1_flt3.sheet import SheetError, load_sheet
 except ImportError as error:
     fail_before_start(
@@ -210,10 +210,11 @@ def caller_duplicate_flag(wildcards):
     return "--keep-duplicates" if assay_of(wildcards.sample) == "amplicon" else ""
 
 
-def caller_args(wildcards):
-    settings = config.get("caller", {})
+def caller_args():
+    # A plain value, not a function of the job: every job's params are evaluated while the DAG is
+    # built, and a function costs that time once per sample.
     return " ".join(
-        f"--{key.replace('_', '-')} {value}" for key, value in sorted(settings.items())
+        f"--{key.replace('_', '-')} {value}" for key, value in sorted(config["caller"].items())
     )
 
 
@@ -288,16 +289,10 @@ def version_command(wildcards):
     return VERSION_COMMANDS[wildcards.tool]
 
 
-def multiqc_inputs():
-    """Every file MultiQC reads: the list the manifest step writes for its --file-list."""
-    return multiqc_files(SAMPLE_MODEL, UNITS)
-
-
 def final_outputs():
+    # Every sample's VCF is made for the cohort tables, which list them.
     return (
-        all_sample_files(layout.SAMPLE_VCF)
-        + all_sample_files(layout.SAMPLE_TBI)
-        + [layout.COHORT_TABLE, layout.VARIANTS_TABLE, layout.SUMMARY_TABLE, layout.MRD_TABLE,
+        [layout.COHORT_TABLE, layout.VARIANTS_TABLE, layout.SUMMARY_TABLE, layout.MRD_TABLE,
            "results/qc/multiqc_report.html"]
         + trajectory_plots()
     )

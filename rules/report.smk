@@ -56,7 +56,11 @@ rule npm1_flt3_report:
 
 rule multiqc:
     input:
-        files=multiqc_inputs(),
+        # MultiQC reads the files named in the list. Snakemake is given one per job that writes
+        # them: the NPM1/FLT3 section, and each sample's samtools stats, written with its other QC
+        # reports, after its lanes' fastp reports (rule samtools_merge_qc).
+        npm1_flt3=layout.NPM1_FLT3_REPORT_FILES,
+        stats=all_sample_files(layout.SAMPLE_STATS),
         file_list=layout.MULTIQC_FILE_LIST,
         config=MULTIQC_CONFIG,
     output:
