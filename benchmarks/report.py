@@ -112,17 +112,28 @@ def peer_case_table(cases: dict) -> str:
 
 def scale_table(data: dict) -> str:
     """### Scale: dry run of a large sheet, cohort aggregation against cohort size (benchmarks/scale.py)."""
-    dag, cohort, met, targets = data["dag"], data["cohort"], data["targets_met"], data["targets"]
+    dags, cohort, met, targets = data["dags"], data["cohort"], data["targets_met"], data["targets"]
 
     def verdict(value) -> str:
         return "n/a" if value is None else ("yes" if value else "**no**")
 
-    jobs = "n/a" if dag["jobs"] is None else f"{dag['jobs']:,}"
     lines = ["### Scale", "",
-             f"Dry run (`snakemake --dry-run --quiet`, real Snakefile, fresh `.snakemake`) of a "
-             f"{dag['samples']:,}-sample sheet ({dag['units']:,} lanes, {dag['fastq_files']:,} FASTQs): "
-             f"{jobs} jobs, {dag['wall_s']} s, peak {dag['max_rss_mb']} MB "
-             f"(target < {targets['max_dry_run_s']:g} s: {verdict(met['dry_run_under_30s'])}).", "",
+             "Dry runs (`snakemake --dry-run --quiet`, real Snakefile, fresh `.snakemake`) of sheets of "
+             "realistic shape (every 20th sample two lanes, a fifth of patients followed). Cluster jobs "
+             "per sample: the non-local jobs naming the sample, counted in the smallest sheet's job list.",
+             "", "| samples | lanes | jobs | jobs per sample | cluster jobs per sample (max / mean) | "
+             "wall s | s per 1,000 samples | peak MB |", "|---|---|---|---|---|---|---|---|"]
+    for dag in dags:
+        jobs = "n/a" if dag["jobs"] is None else f"{dag['jobs']:,}"
+        counted = dag.get("cluster_jobs_per_sample")
+        cluster = f"{counted['max']} / {counted['mean']}" if counted else ""
+        lines.append(f"| {dag['samples']:,} | {dag['units']:,} | {jobs} | {dag['jobs_per_sample']} | {cluster} | "
+                     f"{dag['wall_s']} | {dag['wall_s_per_1000_samples']} | {dag['max_rss_mb']} |")
+    lines += ["", f"Targets: {targets['at_samples']:,} samples < {targets['max_dry_run_s']:g} s: "
+              f"{verdict(met['dry_run_under_30s'])}; {targets['at_large_samples']:,} samples < "
+              f"{targets['max_large_dry_run_s']:g} s: {verdict(met['dry_run_10000_under_60s'])}; at most "
+              f"{targets['max_cluster_jobs_per_sample']} cluster jobs per sample: "
+              f"{verdict(met['at_most_6_cluster_jobs_per_sample'])}.", "",
              "Cohort aggregation (`python -m npm1_flt3 cohort` with the rule's arguments) over synthetic "
              "per-sample outputs; peak RSS also above the same command's baseline (`--help`: "
              f"{cohort['baseline']['max_rss_mb']} MB). Median of {data['repeats']} runs.", "",

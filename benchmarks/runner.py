@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-peers", action="store_true", help="score npm1-flt3 only")
     parser.add_argument("--no-peer-cases", action="store_true")
     parser.add_argument("--no-scale", action="store_true",
-                        help="skip the scale benchmark (benchmarks/scale.py: 1,000-sample dry run, 10,000-sample cohort)")
+                        help="skip the scale benchmark (benchmarks/scale.py: 1,000- and 10,000-sample dry runs and cohorts)")
     parser.add_argument("--no-speed", action="store_true",
                         help="skip the speed and memory benchmark (benchmarks/speed.py)")
     parser.add_argument("--report-only", action="store_true",
@@ -133,7 +133,7 @@ def run_speed(args: argparse.Namespace) -> dict:
 
 
 def run_scale(args: argparse.Namespace) -> dict:
-    """benchmarks/scale.py: dry run of a 1,000-sample sheet, cohort aggregation of 1,000 and 10,000
+    """benchmarks/scale.py: dry runs of 1,000- and 10,000-sample sheets (jobs per sample), cohort aggregation of 1,000 and 10,000
     samples (inputs cached in runs/scale/cohort)."""
     out = args.results / "scale.json"
     subprocess.run([sys.executable, "-m", "benchmarks.scale", "--shared", str(args.shared),

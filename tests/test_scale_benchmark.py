@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from cyvcf2 import VCF
 
 from benchmarks import scale
@@ -45,6 +46,7 @@ def test_job_count_reads_the_job_stats_table():
     assert scale.job_count("nothing") == (None, {})
 
 
+@pytest.mark.shared
 def test_synthetic_cohort_is_read_by_the_cohort_command(tmp_path):
     n = 20  # every kind of sample at least once (kind_of cycles through all 20 slots)
     assert {scale.kind_of(i) for i in range(n)} == set(scale.KIND_WEIGHTS)
@@ -95,3 +97,16 @@ def test_memory_growth_per_table_mb():
     assert scale.memory_growth(sizes) == {"from_samples": 1000, "to_samples": 10000, "rss_mb": 20.0,
                                           "tables_mb": 4.0, "rss_per_table_mb": 5.0}
     assert scale.memory_growth(sizes[:1])["rss_per_table_mb"] is None
+
+
+def test_cluster_jobs_are_counted_per_sample_from_the_dry_run_job_list():
+    listing = "\n".join([
+        "rule fastp_bwa_mem:", "    jobid: 3", "    wildcards: sample=S00001, unit=L1",
+        "rule fastp_bwa_mem:", "    wildcards: sample=S00001, unit=L2",
+        "rule npm1_flt3_call:", "    wildcards: sample=S00001",
+        "localrule tool_version:", "    wildcards: tool=bwa",
+        "localrule sample_manifest:",
+        "rule bwa_index:",
+        "rule npm1_flt3_call:", "    wildcards: sample=S00002",
+    ])
+    assert scale.cluster_jobs_per_sample(listing) == {"S00001": 3, "S00002": 1}
