@@ -16,12 +16,12 @@ Paths in the manifest are relative to the workflow's working directory, as the r
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from npm1_flt3 import layout
+from npm1_flt3.atomic import open_atomically
 from npm1_flt3.sheet import Unit, baseline_of, in_time_order, load_sheet, samples_by_patient, units_by_sample
 
 BASELINE, FOLLOW_UP = "baseline", "follow-up"
@@ -110,19 +110,9 @@ def sample_files(sample: Sample) -> SampleFiles:
 
 
 def _write_lines_atomically(path: Path, lines: Iterable[str]) -> None:
-    """Write beside the target, then rename: a reader never sees half a file, and a failure leaves
-    the previous file (or none) and no temporary file behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            for line in lines:
-                handle.write(line + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with open_atomically(Path(path), encoding="utf-8", newline="\n") as handle:
+        for line in lines:
+            handle.write(line + "\n")
 
 
 def _manifest_cells(sample: Sample) -> list[str]:

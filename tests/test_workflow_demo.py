@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from cyvcf2 import VCF
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): real Snakemake runs
+
 SAMPLES = [f"S{i:02d}" for i in range(1, 12)]
 
 
@@ -168,5 +170,16 @@ def test_a_second_batch_reuses_the_reference_indexes(demo_run, demo_dir, tmp_pat
 def test_a_finished_run_has_nothing_left_to_do(demo_run, demo_dir):
     from conftest import run_workflow
 
+    plan = run_workflow(demo_run, demo_dir / "samples.tsv", "--dry-run")
+    assert "Nothing to be done" in plan.stdout + plan.stderr
+
+
+def test_editing_package_code_without_a_new_version_recalls_nothing(demo_run, demo_dir):
+    # Re-runs follow the package version (a rule parameter), not the modification time of every
+    # module: touching the caller or the demo simulator leaves the finished batch as it is.
+    from conftest import REPO, run_workflow
+
+    for module in (REPO / "npm1_flt3" / "caller.py", REPO / "benchmarks" / "simulation.py"):
+        module.touch()
     plan = run_workflow(demo_run, demo_dir / "samples.tsv", "--dry-run")
     assert "Nothing to be done" in plan.stdout + plan.stderr
