@@ -62,7 +62,27 @@ if not config:
         "and 'reference' (your GRCh38 FASTA); config/config.yaml is a template and config/README.md "
         "lists every key with its default"
     )
-validate(config, schema=str(Path(workflow.basedir) / "schemas" / "config.schema.yaml"), set_default=True)
+CONFIG_SCHEMA = Path(workflow.basedir) / "schemas" / "config.schema.yaml"
+
+
+def config_problems(config, schema_path):
+    """Every way the user's config breaks the schema, one short line each (key: what is wrong)."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    schema = yaml.safe_load(schema_path.read_text())
+    errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.path))
+    return ["  " + (".".join(str(p) for p in error.path) or "config") + f": {error.message}" for error in errors]
+
+
+problems = config_problems(config, CONFIG_SCHEMA)
+if problems:
+    fail_before_start(
+        "your config does not fit schemas/config.schema.yaml (keys and defaults: config/README.md):\n"
+        + "\n".join(problems)
+    )
+# Every key not given takes its default from the schema.
+validate(config, schema=str(CONFIG_SCHEMA), set_default=True)
 
 for key, what in (("samples", "your sample sheet (TSV)"), ("reference", "your GRCh38 FASTA")):
     if not config[key]:

@@ -78,11 +78,16 @@ def test_fastq_bam_sheet_and_reference_paths_with_spaces_and_quotes_work(tmp_pat
     # The BAM it made, under an odd name, as input of a second batch (re-called on the same reference).
     bam = odd_copy(first / "results/alignment/S02.bam", inputs, "S02.bam")
     odd_copy(first / "results/alignment/S02.bam.bai", inputs, "S02.bam.bai")
-    bam_sheet = write_sheet(inputs / f"{ODD} bam samples.tsv", ["sample", "unit", "bam"], [["S02", "L1", str(bam)]])
+    bam_sheet = write_sheet(inputs / f"{ODD} bam samples.tsv", ["sample", "unit", "fq1", "fq2", "bam"],
+                            [["S02", "L1", "", "", str(bam)]])
     second = tmp_path / "from_bam"
     second.mkdir()
     run_workflow(second, bam_sheet, "results/calls/S02.vcf.gz", reference=str(reference))
     assert (second / "results/calls/S02.vcf.gz").stat().st_size > 0
+    third = tmp_path / "realigned"
+    third.mkdir()
+    run_workflow(third, bam_sheet, "results/calls/S02.vcf.gz", reference=str(reference), realign_alignments=True)
+    assert (third / "results/calls/S02.vcf.gz").stat().st_size > 0
 
 
 def test_snakemake_lint_finds_nothing(tmp_path, demo_dir):
