@@ -8,7 +8,7 @@ unambiguous. Expectations are written next to the truth (``expected.tsv``, ``exp
 and scored by benchmarks/score_classification.py.
 
 Simulated like capture150: ART HS25 2x150, fragments 250 +- 40, ~1000x over the capture windows
-(npm1_flt3.simulate.capture_regions). ``bash benchmarks/simulate --sets classification``.
+(benchmarks.simulation.capture_regions). ``bash benchmarks/simulate --sets classification``.
 
 Every expected HGVS name below was worked out by hand from the GRCh38 reference and the MANE exon
 models (NM_002520.7, NM_004119.3): 3'-most placement on the transcript, a duplication when the
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from npm1_flt3 import simulate
-from npm1_flt3.simulate import Planted, Region, Sample, SimulationError, derived_seed
+from benchmarks import simulation as simulate
+from benchmarks.simulation import Planted, Region, Sample, SimulationError, derived_seed
 from npm1_flt3.variants import Fetch, Variant, deletion, insertion, tandem_duplication
 
 NAME = "classification"
@@ -95,7 +95,7 @@ class Event:
 
     @property
     def target(self) -> str:
-        """Which status it makes positive (npm1_flt3.simulate.status_of), OTHER for none."""
+        """Which status it makes positive (benchmarks.simulation.status_of), OTHER for none."""
         return {NPM1_MUTATED: "NPM1", FLT3_ITD: "ITD", FLT3_TKD: "TKD"}.get(self.clinical_class, "OTHER")
 
     @property

@@ -9,7 +9,7 @@ BAM, is faster than ScanITD on the same BAM, and its memory is flat in sample de
 Panel-like BAMs: art_illumina (HS25, 2x150, fragments 250 +- 40 bp) over the whole gene-slice
 reference (both contigs, 121 kb), so that most reads fall outside the hotspots, as in a panel or
 exome BAM; planted: NPM1 type A (c.860_863dup) and a 60-bp FLT3-ITD, each its own haplotype with
-its VAF as haplotype fraction (npm1_flt3.simulate.haplotypes). Reads are aligned with ``bwa mem``,
+its VAF as haplotype fraction (benchmarks.simulation.haplotypes). Reads are aligned with ``bwa mem``,
 then ``samtools fixmate -m | sort``; the largest BAM is simulated, the smaller ones are seeded
 ``samtools view --subsample`` draws from it (whole pairs); each is then ``samtools markdup``-ed (as
 the workflow does) and indexed.
@@ -41,7 +41,7 @@ import pysam
 from benchmarks import peers, report
 from npm1_flt3.caller import read_hotspot_table
 from npm1_flt3.reference import GenomeReference, place_contig
-from npm1_flt3.simulate import Planted, Region, derived_seed, haplotypes
+from benchmarks.simulation import Planted, Region, derived_seed, haplotypes
 from npm1_flt3.variants import insertion, tandem_duplication
 
 REPO = Path(__file__).resolve().parents[1]

@@ -49,9 +49,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from benchmarks import classification
-from npm1_flt3 import simulate
+from benchmarks import simulation as simulate
 from npm1_flt3.reference import GenomeReference
-from npm1_flt3.simulate import Planted, Region, Sample, Sequencing, SimulationError, derived_seed
+from benchmarks.simulation import Planted, Region, Sample, Sequencing, SimulationError, derived_seed
 from npm1_flt3.variants import Fetch, Variant, deletion, insertion, tandem_duplication
 
 # Bump when a design or the files written change, so that older folders are regenerated.
@@ -326,7 +326,7 @@ def parameters(design: SetDesign, seed: int, scale: float) -> dict[str, object]:
     seq = design.sequencing
     return {
         "set": design.name, "seed": seed, "depth_scale": scale,
-        "simulator": "art_illumina via npm1_flt3.simulate",
+        "simulator": "art_illumina via benchmarks.simulation",
         "simulator_version": simulate.SIMULATOR_VERSION, "truthset_version": TRUTHSET_VERSION,
         "sequencing": {"art_profile": seq.system, "read_length": seq.read_length,
                        "paired": True, "amplicon_mode": seq.amplicon,
@@ -406,7 +406,7 @@ def classification_parameters(seed: int, scale: float) -> dict[str, object]:
     seq = simulate.CAPTURE_SEQUENCING
     return {
         "set": CLASSIFICATION, "seed": seed, "depth_scale": scale,
-        "simulator": "art_illumina via npm1_flt3.simulate",
+        "simulator": "art_illumina via benchmarks.simulation",
         "simulator_version": simulate.SIMULATOR_VERSION, "truthset_version": TRUTHSET_VERSION,
         "sequencing": {"art_profile": seq.system, "read_length": seq.read_length, "paired": True,
                        "amplicon_mode": False, "fragment_mean": seq.fragment_mean,

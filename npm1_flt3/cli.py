@@ -26,7 +26,6 @@ COMMANDS = {
     "track": ("npm1_flt3.track", "measure a patient's baseline alleles in one sample (MRD)"),
     "mrd": ("npm1_flt3.mrd", "MRD table and trajectory plots of every followed patient"),
     "combine-batches": ("npm1_flt3.batches", "combine the cohort tables of several finished runs"),
-    "simulate-demo": ("npm1_flt3.simulate", "simulate the demo cohort with ART"),
 }
 
 

@@ -9,7 +9,7 @@ bash scripts/install.sh
 reference=npm1_flt3/reference_data/grch38_npm1_flt3_loci.fa
 annotation=npm1_flt3/reference_data/exons.tsv
 
-.venv/bin/python -m npm1_flt3 simulate-demo --reference "$reference" --annotation "$annotation" --outdir demo
+.venv/bin/python -m benchmarks.simulation demo --reference "$reference" --annotation "$annotation" --outdir demo
 .venv/bin/snakemake --cores "$(nproc)" --config reference="$reference" annotation="$annotation" "$@"
 
 cat <<MSG

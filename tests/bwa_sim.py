@@ -1,4 +1,4 @@
-"""Simulated BAMs for caller tests: ART reads of chosen haplotypes (npm1_flt3.simulate, as the demo
+"""Simulated BAMs for caller tests: ART reads of chosen haplotypes (benchmarks.simulation, as the demo
 makes them) aligned with bwa mem and sorted with samtools, as the workflow does. The aligner, not
 the test, decides how a complex allele shows in the CIGARs."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from conftest import EXONS, REFERENCE
 from npm1_flt3.reference import GenomeReference
-from npm1_flt3.simulate import Planted, Region, Sample, simulate_sample, write_fastq_gz
+from benchmarks.simulation import Planted, Region, Sample, simulate_sample, write_fastq_gz
 from npm1_flt3.variants import Variant
 
 TOOLS = ("bwa", "samtools", "art_illumina")

@@ -23,13 +23,37 @@ PYTHON = sys.executable
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
-def pytest_sessionstart(session):
-    # The shared data is a hard requirement: without it the suite would test nothing real.
-    if not PEER_CASES.exists():
-        raise pytest.UsageError(
-            f"shared peer cases not found at {PEER_CASES}; put the shared folder beside the repo "
-            "or set NPM1_FLT3_SHARED"
-        )
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slurm", action="store_true", default=False,
+        help="also run the SLURM tier (tests marked slurm: tests/test_slurm.py), which installs "
+             "Debian packages and writes /etc/slurm as root; implied when the CI variable is set",
+    )
+
+
+def slurm_asked(config) -> bool:
+    """The SLURM tier changes the host: it runs only when asked (--slurm) or in CI."""
+    return config.getoption("--slurm") or os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs
+def pytest_collection_modifyitems(config, items):
+    # Tiers (README, "Tests"): unit = not workflow and not slurm; workflow; slurm. SLURM tests are
+    # deselected, not skipped, unless asked for: pytest's summary line counts them as deselected.
+    if not slurm_asked(config):
+        deselected = [item for item in items if item.get_closest_marker("slurm")]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if not item.get_closest_marker("slurm")]
+
+
+@pytest.hookimpl(tryfirst=True)  # before any fixture reads the folder
+def pytest_runtest_setup(item):
+    """The shared folder is a hard requirement of the tests that read it (marked 'shared'): without
+    it they fail, saying so; never skipped, since they would then test nothing real."""
+    if item.get_closest_marker("shared") and not PEER_CASES.exists():
+        pytest.fail(f"this test reads the shared folder, not found ({PEER_CASES} is missing); put it "
+                    "beside the repo or set NPM1_FLT3_SHARED", pytrace=False)
 
 
 def run_workflow(workdir: Path, sheet: Path, *extra: str, check: bool = True, **settings) -> subprocess.CompletedProcess:
@@ -63,9 +87,9 @@ def reference():
 def demo_dir(tmp_path_factory) -> Path:
     outdir = tmp_path_factory.mktemp("demo") / "demo"
     subprocess.run(
-        [PYTHON, "-m", "npm1_flt3", "simulate-demo", "--reference", str(REFERENCE),
+        [PYTHON, "-m", "benchmarks.simulation", "demo", "--reference", str(REFERENCE),
          "--annotation", str(EXONS), "--outdir", str(outdir)],
-        check=True, capture_output=True,
+        check=True, capture_output=True, cwd=REPO,  # benchmarks/ is imported from the repo root
     )
     return outdir
 

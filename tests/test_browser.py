@@ -10,6 +10,8 @@ import pytest
 from tests import browser
 from tests.browser import open_in_chromium
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): a real browser (Chromium)
+
 
 def page(tmp_path: Path, body: str) -> Path:
     html = tmp_path / "page.html"

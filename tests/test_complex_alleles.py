@@ -16,7 +16,7 @@ from npm1_flt3.caller import CallerSettings, call_sample
 from npm1_flt3.hgvs import annotate_variant
 from npm1_flt3.npm1_types import npm1_type
 from npm1_flt3.reference import GenomeReference
-from npm1_flt3.simulate import Region
+from benchmarks.simulation import Region
 from npm1_flt3.track import measure_alleles
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant

@@ -80,6 +80,7 @@ def test_table_motifs_are_where_the_reference_protein_has_them(genome, transcrip
     assert protein[834:836] == "DI"  # D835, I836
 
 
+@pytest.mark.shared
 def test_jmd_and_tkd1_agree_with_getitd_annotation():
     """getITD's amplicon_kayser.tsv (read at run time from the shared peer cases) labels each
     amplicon base with its region (exon14_JMD_*, exon14/15_TKD1_*) and residue."""

@@ -26,8 +26,9 @@ SHARED = Path(os.environ.get("NPM1_FLT3_SHARED", Path(__file__).resolve().parent
 REFERENCE = SHARED / "reference" / "grch38_npm1_flt3_loci.fa"
 EXONS = SHARED / "reference" / "exons.tsv"
 
-# No skip guard: without the shared reference these tests would check nothing (conftest.py
-# stops the session with a clear message instead).
+# No skip guard: without the shared reference these tests would check nothing (marked 'shared':
+# conftest.py fails them with a clear message instead).
+pytestmark = pytest.mark.shared
 
 
 @pytest.fixture(scope="module")

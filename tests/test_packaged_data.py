@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 import yaml
 from conftest import REPO, SHARED
 
@@ -21,6 +22,7 @@ def sha256(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.shared
 def test_shipped_files_are_the_curated_reference_byte_for_byte():
     for name in SHIPPED:
         assert sha256(DATA_DIR / name) == sha256(SHARED / "reference" / name), name

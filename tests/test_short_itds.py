@@ -9,7 +9,7 @@ from bwa_sim import genome, measured_vaf, planted, reference, simulated_bam  # n
 from conftest import EXONS
 from npm1_flt3.caller import CallerSettings, call_sample
 from npm1_flt3.hgvs import annotate_variant
-from npm1_flt3.simulate import Region
+from benchmarks.simulation import Region
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import tandem_duplication
 

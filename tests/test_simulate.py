@@ -1,4 +1,4 @@
-"""Spec tests for the seeded demo-cohort simulator (npm1-flt3 simulate-demo)."""
+"""Spec tests for the seeded demo-cohort simulator (python -m benchmarks.simulation demo; benchmarks/simulation.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from npm1_flt3 import simulate
+from benchmarks import simulation as simulate
 from npm1_flt3.variants import Variant, left_normalise
 
 from sim_files import count_containing, md5_tree, read_tsv, fastq_names_and_seqs, sample_reads

@@ -17,6 +17,8 @@ import pytest
 
 from conftest import REPO, run_workflow
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): a Snakemake dry run, then fastp
+
 FLT3_EXON14_START = 28034082  # GRCh38, minus strand: exon 14 spans 28034082-28034214
 ADAPTER_R1 = "AGATCGGAAGAGCACACGTCTGAACTCCAGTCA"
 ADAPTER_R2 = "AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT"

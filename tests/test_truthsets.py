@@ -19,6 +19,8 @@ from npm1_flt3.variants import Variant, left_normalise
 from sim_files import count_containing, md5_tree, read_tsv, fastq_names_and_seqs, sample_reads
 from conftest import EXONS, REFERENCE, REPO
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): simulates benchmark truth sets
+
 SCALE = "0.05"
 SETS = ("capture150", "capture100", "amplicon")
 PREFIX = {"capture150": "c150", "capture100": "c100", "amplicon": "amp"}

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import REFERENCE, run_workflow
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): real Snakemake runs
+
 # From the demo: NPM1 type A + FLT3-ITD 30 bp + D835Y (S06), and a 60-bp ITD (S05).
 SAMPLES = ("S05", "S06")
 CALL_COLUMNS = ["npm1_status", "npm1_hgvs_c", "flt3_itd_status", "flt3_itd_length", "flt3_tkd_status",

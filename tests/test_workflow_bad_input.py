@@ -8,6 +8,8 @@ import pytest
 
 from conftest import run_workflow
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): real Snakemake runs
+
 
 def write_sheet(folder: Path, rows: list[str], header: str = "sample\tunit\tfq1\tfq2") -> Path:
     for name in ("a_R1.fq.gz", "a_R2.fq.gz", "b_R1.fq.gz"):

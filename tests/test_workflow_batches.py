@@ -18,6 +18,8 @@ import pytest
 
 from conftest import PYTHON, REPO, SNAKEMAKE, run_workflow
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): real Snakemake runs
+
 
 def write_sheet(folder, bams: dict[str, str]):
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,8 @@ import yaml
 
 from npm1_flt3.stats import detection_limit
 
+pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): Snakemake runs, a browser
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -1,7 +1,10 @@
 """Seeded demo cohort: ART-simulated FASTQs with a known truth, for the demo and the benchmarks.
 
-``npm1-flt3 simulate-demo --reference FASTA --annotation EXONS_TSV --outdir DIR [--seed 1]
-[--depth-scale 1.0]`` writes, in DIR:
+Not part of the npm1_flt3 package (nothing there imports it; tests/test_package_imports.py). Run
+from the repository root:
+
+``python -m benchmarks.simulation demo --reference FASTA --annotation EXONS_TSV --outdir DIR
+[--seed 1] [--depth-scale 1.0]`` writes, in DIR:
 
 * ``fastq/<sample>_<unit>_R1.fastq.gz`` (+ ``_R2`` when paired), gzip with mtime 0 so that one
   seed always gives byte-identical files;
@@ -456,7 +459,7 @@ def run(args: argparse.Namespace) -> int:
     if not scale > 0:
         raise SimulationError("--depth-scale must be > 0")
     if existing_parameters(outdir) == parameters(args.seed, scale):
-        print(f"simulate-demo: {outdir} already holds seed {args.seed}, depth scale {scale:g}; "
+        print(f"simulation demo: {outdir} already holds seed {args.seed}, depth scale {scale:g}; "
               "nothing to do", file=sys.stderr)
         return 0
     if shutil.which("art_illumina") is None:
@@ -476,5 +479,24 @@ def run(args: argparse.Namespace) -> int:
         install(staging / "demo", outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"simulate-demo: wrote {outdir} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    print(f"simulation demo: wrote {outdir} in {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.simulation",
+        description="Seeded ART simulations with a known truth (run from the repository root).")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    configure_parser(subparsers.add_parser(
+        "demo", help="simulate the demo cohort with ART", description="simulate the demo cohort with ART"))
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (ValueError, OSError) as error:  # SimulationError, ReferenceError, ...: user messages
+        print(f"simulation {args.command}: error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
