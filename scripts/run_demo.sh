@@ -10,7 +10,9 @@ reference=npm1_flt3/reference_data/grch38_npm1_flt3_loci.fa
 annotation=npm1_flt3/reference_data/exons.tsv
 
 .venv/bin/python -m benchmarks.simulation demo --reference "$reference" --annotation "$annotation" --outdir demo
-.venv/bin/snakemake --cores "$(nproc)" --config reference="$reference" annotation="$annotation" "$@"
+# The workflow's jobs call `npm1-flt3`, installed in .venv: put it on PATH, as activating it would.
+export PATH="$PWD/.venv/bin:$PATH"
+snakemake --cores "$(nproc)" --config samples=demo/samples.tsv reference="$reference" "$@"
 
 cat <<MSG
 

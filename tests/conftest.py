@@ -21,6 +21,9 @@ EXONS = EXONS_TSV
 PEER_CASES = SHARED / "peer-cases"
 PYTHON = sys.executable
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+# The workflow's jobs call `npm1-flt3`, installed beside this Python: put its bin folder first on
+# PATH for every subprocess, as activating the environment would (the workflow never changes PATH).
+os.environ["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))
 
 
 def pytest_addoption(parser):
