@@ -61,7 +61,7 @@ def test_realigned_bam_gives_the_same_calls(earlier_run, tmp_path):
     demo_run, bams = earlier_run
     sheet = sheet_of(tmp_path, {"S06": str(bams["S06"])})
     run_workflow(tmp_path, sheet, realign_alignments=True)
-    assert (tmp_path / "logs/bwa_mem/S06/L1.log").exists()  # really aligned again
+    assert (tmp_path / "logs/realign_alignment/S06/L1.log").exists()  # really aligned again
     pd.testing.assert_frame_equal(cohort(tmp_path).loc[["S06"], CALL_COLUMNS],
                                   cohort(demo_run).loc[["S06"], CALL_COLUMNS], check_dtype=False)
 

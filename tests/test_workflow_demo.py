@@ -164,7 +164,7 @@ def test_a_second_batch_reuses_the_reference_indexes(demo_run, demo_dir, tmp_pat
     plan = run_workflow(tmp_path, demo_dir / "samples.tsv", "--dry-run", resources_dir=str(resources))
     jobs = planned_jobs(plan.stdout)
     assert "bwa_index" not in jobs and "reference_link_faidx" not in jobs
-    assert jobs["bwa_mem"] == 12
+    assert jobs["fastp_bwa_mem"] == 12
 
 
 def test_a_finished_run_has_nothing_left_to_do(demo_run, demo_dir):
