@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cyvcf2 import VCF
-
 
 @dataclass(frozen=True)
 class HeaderField:
@@ -164,7 +162,11 @@ def read_sample_calls(vcf_path: Path) -> tuple[str, list[CallRecord]]:
 
 
 @contextmanager
-def _opened(vcf_path: Path) -> Iterator[VCF]:
+def _opened(vcf_path: Path) -> Iterator:
+    # Imported here: the caller writes through this module and should not load the reader's
+    # library (cyvcf2 costs ~6 MB and an import per sample; benchmarks/speed.py).
+    from cyvcf2 import VCF
+
     vcf = VCF(str(vcf_path))
     try:
         yield vcf

@@ -18,7 +18,7 @@ rule fastp_bwa_mem:
         inputs=fastp_input_flags,
         title=fastp_report_title,
         fastp_extra=config["fastp"]["extra"],
-        read_group=read_group,
+        read_group=READ_GROUP,
         bwa_extra=config["bwa"]["extra"],
     log:
         fastp="logs/fastp/{sample}/{unit}.log",

@@ -45,7 +45,7 @@ rule realign_alignment:
         temp("results/alignment/{sample}/realigned/{unit}.bam"),
     params:
         collate_prefix=collate_prefix,
-        read_group=read_group,
+        read_group=READ_GROUP,
         bwa_extra=config["bwa"]["extra"],
     log:
         "logs/realign_alignment/{sample}/{unit}.log",
