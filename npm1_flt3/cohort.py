@@ -38,7 +38,7 @@ from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_sta
 from npm1_flt3.samples import Sample, manifest_rows
 from npm1_flt3.stats import allelic_ratio, total_allelic_ratio, total_fraction, wilson_interval
 from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
-from npm1_flt3.tables import TableWriter
+from npm1_flt3.tables import TableWriter, table_of
 
 VARIANT_COLUMNS = [
     "sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "exon", "exon_legacy",
@@ -288,25 +288,9 @@ def build_tables(manifest: Path, thresholds: QcThresholds = QcThresholds()) -> t
     for row, variants, _ in iter_samples(manifest, thresholds):
         cohort_rows.append(row)
         all_variants += variants
-    cohort = _with_integer_columns(pd.DataFrame(cohort_rows, columns=COHORT_COLUMNS))
-    variants = _with_integer_columns(pd.DataFrame(all_variants, columns=VARIANT_COLUMNS))
+    cohort = table_of(cohort_rows, COHORT_COLUMNS, INTEGER_COLUMNS)
+    variants = table_of(all_variants, VARIANT_COLUMNS, INTEGER_COLUMNS)
     return cohort, variants
-
-
-def _with_integer_columns(table: pd.DataFrame) -> pd.DataFrame:
-    # Missing values would otherwise turn counts into floats ("25.0").
-    for column in INTEGER_COLUMNS:
-        if column in table:
-            table[column] = table[column].astype("Int64")
-    return table
-
-
-@dataclass(frozen=True)
-class CohortOutputs:
-    cohort: Path
-    variants: Path
-    summary: Path | None = None
-    hotspots: Path | None = None
 
 
 def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThresholds = QcThresholds()) -> None:

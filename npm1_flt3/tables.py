@@ -21,6 +21,16 @@ WRITE_CHUNK_ROWS = 500
 FLOAT_FORMAT = "%.4f"
 
 
+def table_of(rows: list[dict], columns: list[str], integer_columns: Collection[str] = ()) -> pd.DataFrame:
+    """Rows as the table they are written as: these columns, in this order, and counts as Int64
+    (a missing value would otherwise turn 25 into "25.0")."""
+    table = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        if column in integer_columns:
+            table[column] = table[column].astype("Int64")
+    return table
+
+
 class TableWriter:
     """Writes one table a chunk of rows at a time beside its target; ``commit`` renames it into
     place, ``discard`` removes it. As a context manager it commits when the block succeeds and
@@ -34,7 +44,7 @@ class TableWriter:
     def __init__(self, out: Path, columns: list[str], integer_columns: Collection[str] = (),
                  float_format: str = FLOAT_FORMAT, chunk_rows: int = WRITE_CHUNK_ROWS):
         self.columns, self.float_format, self.chunk_rows = columns, float_format, chunk_rows
-        self.integer_columns = [column for column in columns if column in set(integer_columns)]
+        self.integer_columns = frozenset(integer_columns)
         self._output = AtomicOutput(out)
         self._handle = open(self._output.tmp, "w", encoding="utf-8", newline="")
         self._rows: list[dict] = []
@@ -69,9 +79,7 @@ class TableWriter:
 
     def _flush(self) -> None:
         if self._rows or self._header:  # an empty table is still its header line
-            table = pd.DataFrame(self._rows, columns=self.columns)
-            for column in self.integer_columns:
-                table[column] = table[column].astype("Int64")
+            table = table_of(self._rows, self.columns, self.integer_columns)
             table.to_csv(self._handle, sep="\t", index=False, header=self._header, na_rep="",
                          float_format=self.float_format)
             self._rows, self._header = [], False
