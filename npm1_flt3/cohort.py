@@ -293,6 +293,14 @@ def build_tables(manifest: Path, thresholds: QcThresholds = QcThresholds()) -> t
     return cohort, variants
 
 
+@dataclass(frozen=True)
+class CohortOutputs:
+    cohort: Path
+    variants: Path
+    summary: Path | None = None
+    hotspots: Path | None = None
+
+
 def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThresholds = QcThresholds()) -> None:
     """All tables, streamed: one sample in memory at a time; none is left half-written."""
     writers: list[TableWriter] = []
