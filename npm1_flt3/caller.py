@@ -54,7 +54,10 @@ import numpy as np
 import pysam
 
 from npm1_flt3 import __version__
+from npm1_flt3.artefacts import (AlleleEvidence, ArtefactSettings, StrandCounts, artefact_filters,
+                                 repeat_context)
 from npm1_flt3.atomic import write_text_atomically
+from npm1_flt3.background import SiteProfile, write_profile
 from npm1_flt3.calls_vcf import CALLER_HEADER, CallRecord, header_lines, unannotated_line
 from npm1_flt3.evidence import (
     CIGAR_SOFT,
@@ -63,7 +66,6 @@ from npm1_flt3.evidence import (
     LocalAllele,
     ReferenceWindow,
     aligned_blocks,
-    base_calls,
     cigar_indels,
     clip_itd,
     local_alleles,
@@ -103,6 +105,7 @@ class CallerSettings:
     # fold_complex_alleles).
     complex_min_share: float = 0.5
     clip: ClipSettings = field(default_factory=ClipSettings)
+    artefacts: ArtefactSettings = field(default_factory=ArtefactSettings)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ class Call:
     filters: list[str] = field(default_factory=list)
     itd_ar: float | None = None
     itd_ar_ci: tuple[float, float | None] | None = None
+    read_keys: frozenset = frozenset()  # the reads (not fragments) that carry the allele
+    evidence: AlleleEvidence | None = None  # strand, mapping quality, read position, repeat
 
     @property
     def vaf(self) -> float:
@@ -148,7 +153,9 @@ class Call:
                           gene=self.gene, vartype=self.vartype, varlen=self.length,
                           ref_reads=max(self.depth - self.alt_reads, 0), alt_reads=self.alt_reads,
                           depth=self.depth, vaf=self.vaf, vaf_ci=self.vaf_ci,
-                          itd_ar=self.itd_ar, itd_ar_ci=self.itd_ar_ci)
+                          itd_ar=self.itd_ar, itd_ar_ci=self.itd_ar_ci,
+                          strand_counts=strand_table(self.evidence),
+                          repeat=repeat_label(self.evidence))
 
 
 def calling_regions(transcripts) -> list[CallingRegion]:
@@ -188,22 +195,46 @@ class RegionScan:
         self.site_bases: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
         self.span_first: list[int] = []
         self.span_last: list[int] = []
-        self.span_keys: list[tuple] = []  # NPM1 region only
+        self.span_keys: list[tuple] = []
         first, last = region.window
         self.depth = np.zeros(last - first + 2, dtype=np.int64)  # difference array
+        self.depth_reverse = np.zeros(last - first + 2, dtype=np.int64)  # the same, reverse-strand reads
+        # Reads that gave evidence for any allele: strand, mapping quality (artefact filters).
+        self.read_facts: dict[tuple, ReadFacts] = {}
+        # TKD sites: each base's reads' distance from the nearer read end (read-position filter).
+        self.site_read_ends: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
 
-    def add_blocks(self, blocks: list[tuple[int, int]]) -> None:
+    def add_blocks(self, blocks: list[tuple[int, int]], reverse: bool = False) -> None:
         first, last = self.region.window
         for block_first, block_last in blocks:
             lo, hi = max(block_first, first), min(block_last, last)
             if lo <= hi:
                 self.depth[lo - first] += 1
                 self.depth[hi - first + 1] -= 1
+                if reverse:
+                    self.depth_reverse[lo - first] += 1
+                    self.depth_reverse[hi - first + 1] -= 1
 
     def depth_between(self, start: int, end: int) -> np.ndarray:
         per_base = np.cumsum(self.depth)[:-1]
         first = self.region.window[0]
         return per_base[max(start - first, 0) : end - first + 1]
+
+    def strand_depth(self, position: int) -> tuple[int, int]:
+        """Reads aligned over position: (forward, reverse)."""
+        first = self.region.window[0]
+        if not 0 <= position - first < len(self.depth) - 1:
+            return 0, 0
+        total = int(self.depth[: position - first + 1].sum())
+        reverse = int(self.depth_reverse[: position - first + 1].sum())
+        return total - reverse, reverse
+
+    def strand_depths(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per-base (forward, reverse) read depth over start..end (within the window)."""
+        first = self.region.window[0]
+        total = np.cumsum(self.depth)[:-1][start - first: end - first + 1]
+        reverse = np.cumsum(self.depth_reverse)[:-1][start - first: end - first + 1]
+        return total - reverse, reverse
 
     def finish(self) -> "RegionScan":
         """Freeze the collected read spans into arrays for the junction counts."""
@@ -246,7 +277,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         if not read_filter.accepts(read):
             continue
         key = read_key(read)
-        scan.add_blocks(aligned_blocks(read, offset))
+        scan.add_blocks(aligned_blocks(read, offset), read.is_reverse)
         if region.kind == "npm1":
             # NPM1: spans with the soft clips, which the aligner leaves where a complex allele lies
             # near a read's end (see haplotypes.rescue_clipped); the bases are the read's all the same.
@@ -264,6 +295,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         else:
             scan.span_first.append(read.reference_start + offset + 1)
             scan.span_last.append(read.reference_end + offset)
+            scan.span_keys.append(key)
             found = cigar_indels(read, offset, region.chrom, window_fetch, settings.anchor)
         if region.kind == "flt3_itd":
             found += clip_itd(read, offset, clip_window, fetch, settings.clip)
@@ -271,10 +303,38 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
             scan.alleles[variant].add(key)
         if found:
             scan.evidence[key] = evidence_read(read, offset)
+        facts = ReadFacts(read.is_reverse, read.mapping_quality)
+        if found or key in scan.local:
+            scan.read_facts[key] = facts
         if snv_sites:
-            for position, base in base_calls(read, offset, snv_sites, settings.min_base_quality).items():
+            for position, (base, read_end) in base_calls_with_ends(read, offset, snv_sites,
+                                                                    settings.min_base_quality).items():
                 scan.site_bases[position][base].add(key)
+                scan.site_read_ends[position][base].append(read_end)
+                scan.read_facts[key] = facts
     return scan.finish()
+
+
+@dataclass(frozen=True)
+class ReadFacts:
+    """What the artefact filters need to know of one evidence read."""
+
+    reverse: bool
+    mapq: int
+
+
+def base_calls_with_ends(read, offset: int, sites: set[int], min_base_quality: int) -> dict[int, tuple[str, int]]:
+    """Base called at each SNV site (quality >= min_base_quality) with its distance, in read bases,
+    from the nearer end of the read as sequenced (soft clips count: they are sequenced bases)."""
+    calls = {}
+    qualities = read.query_qualities
+    sequence = read.query_sequence
+    length = len(sequence)
+    for query_pos, ref_pos in read.get_aligned_pairs(matches_only=True):
+        position = ref_pos + offset + 1
+        if position in sites and qualities[query_pos] >= min_base_quality:
+            calls[position] = (sequence[query_pos], min(query_pos, length - 1 - query_pos))
+    return calls
 
 
 def evidence_read(read, offset: int) -> EvidenceRead:
@@ -447,7 +507,16 @@ def _longest_stretch_in(text: str, reference: str) -> int:
     return low
 
 
-def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
+@dataclass
+class ResolvedAlleles:
+    """A region's indel alleles after complex-allele folding, haplotype re-assignment, error-sibling
+    merging and clipped-read rescue: each allele with the reads that carry it."""
+
+    alleles: dict[Variant, set]
+    evidence: dict[tuple, EvidenceRead]
+
+
+def resolve_alleles(scan: RegionScan, settings: CallerSettings) -> ResolvedAlleles:
     region = scan.region
     alleles = scan.alleles
     if scan.local:
@@ -459,12 +528,19 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
         alleles, placed = rescue_clipped(alleles, scan.clipped, region.window[0], scan.window_seq,
                                          settings.report_min_alt_reads)
         evidence = {**scan.clipped, **placed, **scan.evidence}
+    kept = {variant: reads for variant, reads in alleles.items()
+            if region.events[0] <= variant.pos <= region.events[1]
+            # the ITD region is searched for ITDs; small indels there are mostly errors
+            and not (region.kind == "flt3_itd"
+                     and (variant.kind != "INS" or variant.length < settings.min_itd_length))}
+    return ResolvedAlleles(kept, evidence)
+
+
+def indel_calls(scan: RegionScan, fetch, settings: CallerSettings, resolved: ResolvedAlleles) -> list[Call]:
+    region = scan.region
+    evidence = resolved.evidence
     calls = []
-    for variant, reads in alleles.items():
-        if not region.events[0] <= variant.pos <= region.events[1]:
-            continue
-        if region.kind == "flt3_itd" and (variant.kind != "INS" or variant.length < settings.min_itd_length):
-            continue  # the ITD region is searched for ITDs; small indels there are mostly errors
+    for variant, reads in resolved.alleles.items():
         vartype = variant.kind
         shared_junctions = [variant.pos]
         if vartype == "INS":
@@ -483,9 +559,12 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
                 reads = {key for key in reads if key not in scan.clipped
                          or evidence[key].crosses(shared_junctions, settings.anchor)}
             depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
+            if depth <= len(reads) and vartype in ("INS", "ITD"):
+                depth = depth_with_wild_type(scan, variant, reads, settings.anchor)
         if len(reads) < settings.report_min_alt_reads:
             continue
-        call = Call(variant, region.gene, vartype, len(reads), max(depth, len(reads)))
+        call = Call(variant, region.gene, vartype, len(reads), max(depth, len(reads)),
+                    read_keys=frozenset(reads))
         if 2 * depth < len(reads):
             # Far fewer reads cross the site with anchors on both sides than carry the allele: the
             # site is at the end of the reads or of an amplicon, where indel placement is
@@ -494,6 +573,17 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]
             call.filters.append("Unanchored")
         calls.append(call)
     return calls
+
+
+def depth_with_wild_type(scan: RegionScan, variant: Variant, reads: set, anchor: int) -> int:
+    """Depth of an insertion whose junction depth came out no larger than its alt reads: its alt
+    reads plus the reads that cross the insertion point with ``anchor`` bases on both sides
+    without carrying it. With short reads, a long insertion's alt reads are mostly soft-clipped
+    and reach neither shared junction with an anchor, so the junction depth can count little
+    beyond the mutant reads and give a VAF of 1.0 where the wild type is plainly there; a
+    homozygous allele (no wild-type read) still reads 1.0."""
+    wild_type = scan.spanning(variant.pos - anchor + 1, variant.pos + anchor, excluding=reads)
+    return len(reads) + wild_type
 
 
 def delins_counts(scan: RegionScan, variant: Variant, reads: set, evidence: dict,
@@ -554,8 +644,40 @@ def snv_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
             if base == ref_base or base == "N" or len(reads) < settings.report_min_alt_reads:
                 continue
             variant = Variant(scan.region.chrom, position, ref_base, base)
-            calls.append(Call(variant, scan.region.gene, "SNV", len(reads), depth))
+            calls.append(Call(variant, scan.region.gene, "SNV", len(reads), depth, read_keys=frozenset(reads)))
     return calls
+
+
+def strand_table(evidence: AlleleEvidence | None) -> tuple[int, int, int, int] | None:
+    """FORMAT SB: reference forward, reference reverse, alt forward, alt reverse (GATK's order)."""
+    if evidence is None:
+        return None
+    c = evidence.strands
+    return c.ref_forward, c.ref_reverse, c.alt_forward, c.alt_reverse
+
+
+def repeat_label(evidence: AlleleEvidence | None) -> str | None:
+    if evidence is None or evidence.repeat is None:
+        return None
+    return f"{evidence.repeat.copies}x{evidence.repeat.unit}"
+
+
+def strand_counts(scan: RegionScan, position: int, keys) -> StrandCounts:
+    """Alt reads per strand among ``keys`` and the reads aligned over position per strand."""
+    reverse = sum(1 for key in keys if scan.read_facts[key].reverse)
+    depth_forward, depth_reverse = scan.strand_depth(position)
+    return StrandCounts(len(keys) - reverse, reverse, depth_forward, depth_reverse)
+
+
+def allele_evidence(scan: RegionScan, call: Call, fetch) -> AlleleEvidence:
+    variant = call.variant
+    keys = [key for key in call.read_keys if key in scan.read_facts]
+    counts = strand_counts(scan, variant.pos, keys)
+    mapqs = tuple(scan.read_facts[key].mapq for key in keys)
+    if call.vartype == "SNV":
+        ends = scan.site_read_ends.get(variant.pos, {})
+        return AlleleEvidence(counts, mapqs, tuple(ends.get(variant.alt, ())), tuple(ends.get(variant.ref, ())))
+    return AlleleEvidence(counts, mapqs, repeat=repeat_context(variant, fetch))
 
 
 def apply_filters(call: Call, settings: CallerSettings) -> None:
@@ -564,6 +686,8 @@ def apply_filters(call: Call, settings: CallerSettings) -> None:
         call.filters.append("LowAltReads")
     if call.vaf < min_vaf:
         call.filters.append("LowVAF")
+    if call.evidence is not None:
+        call.filters += artefact_filters(call.vartype, call.vaf, call.evidence, settings.artefacts)
     # No depth filter: min_depth decides whether a *negative* can be trusted (wild-type versus
     # no-call). A call with enough alt reads and VAF stands at any depth, with its depth shown.
 
@@ -587,7 +711,9 @@ class HotspotDepth:
 
 
 def call_sample(bam_path: Path, genome: GenomeReference, transcripts, settings: CallerSettings,
-                skip_duplicates: bool = True) -> tuple[list[Call], list[HotspotDepth]]:
+                skip_duplicates: bool = True, profile: SiteProfile | None = None,
+                ) -> tuple[list[Call], list[HotspotDepth]]:
+    """The sample's calls and hotspot depths; fills ``profile``, when given, with its site profile."""
     read_filter = ReadFilter(settings.min_mapq, skip_duplicates)
     flt3 = transcripts["FLT3"]
     codon_first, codon_last = flt3_codon_span(flt3, *FLT3_TKD_CODONS)
@@ -599,16 +725,47 @@ def call_sample(bam_path: Path, genome: GenomeReference, transcripts, settings: 
             sites = tkd_sites if region.kind == "flt3_tkd" else set()
             scan = scan_region(bam, genome, region, settings, read_filter, sites)
             scans.append(scan)
-            region_calls = indel_calls(scan, genome.fetch, settings)
+            resolved = resolve_alleles(scan, settings)
+            region_calls = indel_calls(scan, genome.fetch, settings, resolved)
             if region.kind == "flt3_itd":
                 recount_itds(bam, genome, scan, region_calls, read_filter, settings)
+            region_calls += snv_calls(scan, genome.fetch, settings)
+            for call in region_calls:
+                call.evidence = allele_evidence(scan, call, genome.fetch)
+            if profile is not None:
+                add_to_profile(profile, scan, resolved, region_calls, genome.fetch)
             calls += region_calls
-            calls += snv_calls(scan, genome.fetch, settings)
     for call in calls:
         apply_filters(call, settings)
     assign_allelic_ratios(calls)
     calls.sort(key=lambda c: (c.variant.chrom, c.variant.pos, c.variant.ref, c.variant.alt))
     return calls, hotspot_depths(define_hotspots(transcripts), scans)
+
+
+def add_to_profile(profile: SiteProfile, scan: RegionScan, resolved: ResolvedAlleles, calls: list[Call],
+                   fetch) -> None:
+    """The region's share of the sample's site profile (npm1_flt3/background.py): reads per strand
+    at every position of the event range, and every allele seen with one read or more, counted
+    per read and strand as the background test counts a candidate."""
+    region = scan.region
+    first, last = region.events
+    forward, reverse = scan.strand_depths(first, last)
+    for offset, (f, r) in enumerate(zip(forward.tolist(), reverse.tolist())):
+        profile.depth[region.chrom, first + offset] = (f, r)
+    observed = {variant: keys for variant, keys in resolved.alleles.items()}
+    for position, bases in scan.site_bases.items():
+        ref_base = fetch(region.chrom, position, position)
+        for base, keys in bases.items():
+            if base not in (ref_base, "N"):
+                observed[Variant(region.chrom, position, ref_base, base)] = keys
+    for variant, keys in observed.items():
+        known = [key for key in keys if key in scan.read_facts]
+        reverse_reads = sum(1 for key in known if scan.read_facts[key].reverse)
+        profile.alleles[variant.chrom, variant.pos, variant.ref, variant.alt] = (len(known) - reverse_reads,
+                                                                                 reverse_reads)
+    for call in calls:
+        v = call.variant
+        profile.reported_vaf[v.chrom, v.pos, v.ref, v.alt] = call.vaf
 
 
 def hotspot_depths(hotspots: list[Hotspot], scans: list[RegionScan]) -> list[HotspotDepth]:
@@ -667,6 +824,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", required=True)
     parser.add_argument("--vcf", required=True, type=Path, help="unannotated VCF to write")
     parser.add_argument("--hotspots", required=True, type=Path, help="hotspot depth table to write")
+    parser.add_argument("--profile", type=Path,
+                        help="site profile to write (reads per strand per position and allele; "
+                             "the error background of npm1-flt3 background and build-pon)")
     parser.add_argument("--keep-duplicates", action="store_true",
                         help="count duplicate-flagged reads (amplicon data)")
     for name in ("min_mapq", "min_base_quality", "min_alt_reads", "min_depth", "anchor"):
@@ -682,8 +842,11 @@ def run(args: argparse.Namespace) -> int:
     )
     genome = GenomeReference(args.reference)
     transcripts = load_transcripts(args.annotation)
-    calls, depths = call_sample(args.bam, genome, transcripts, settings, not args.keep_duplicates)
+    profile = SiteProfile()
+    calls, depths = call_sample(args.bam, genome, transcripts, settings, not args.keep_duplicates, profile)
     write_vcf(calls, args.sample, genome, args.vcf)
     write_hotspot_table(depths, args.sample, settings.min_depth, args.hotspots)
+    if args.profile is not None:
+        write_profile(profile, args.profile)
     return 0
 

@@ -50,12 +50,34 @@ CALLER_INFO = (
     _info("ITD_AR", "1", "Float", "FLT3-ITD allelic ratio of this clone: VAF / (1 - sum of passing ITD VAFs)"),
     _info("ITD_AR_CI", "2", "Float", "95% interval of ITD_AR, from the Wilson interval of this clone's VAF "
           "with the other clones held at their estimates; . = unbounded"),
+    _info("REPEAT", "1", "String", "Insertions and deletions of whole repeat units: the reference run they "
+          "change, as copies x unit (6xA = a run of six A)"),
 )
 CALLER_FILTERS = (
     HeaderField("FILTER", "LowAltReads", "Fewer alt reads than min_alt_reads"),
     HeaderField("FILTER", "LowVAF", "VAF below min_vaf (min_vaf_tkd for TKD)"),
     HeaderField("FILTER", "Unanchored", "Under half as many reads cross the site with anchor bases on both "
                 "sides as carry the allele (end of reads or amplicon)"),
+    HeaderField("FILTER", "StrandBias", "At least 85% of the alt reads on one strand while both strands cover "
+                "the site (each >= 20% of its reads); Fisher exact p < 0.001"),
+    HeaderField("FILTER", "ReadEnd", "SNV: median alt base under 5 bases from a read end, reference bases not"),
+    HeaderField("FILTER", "LowMapQ", "Median mapping quality of the alt reads under 30"),
+    HeaderField("FILTER", "RepeatSlippage", "Indel of whole repeat units in a reference run (INFO REPEAT) below "
+                "the VAF slippage reaches there: 0.2% at 4 copies of one base or 3 of a 2-6 base unit, "
+                "doubling per further copy, at most 20%"),
+)
+# Added by npm1-flt3 filter (npm1_flt3/filtering.py), from the batch's error background.
+BACKGROUND_HEADER = (
+    HeaderField("FILTER", "ErrorBackground", "Not above the per-site, per-strand error background "
+                "(beta-binomial per strand, Fisher-combined p > alpha; INFO BG_*)"),
+    HeaderField("FILTER", "CrossSample", "Below 1% here and at most 2% of its VAF in another patient's sample "
+                "of the batch (INFO CONTAM_SOURCE): possible index hopping or contamination"),
+    _info("BG_P", "1", "Float", "Error-background test: Fisher-combined one-sided p of the two strands"),
+    _info("BG_SOURCE", "1", "String", "Control of the error background: batch, pon, batch+pon or default "
+          "(the shipped model, when fewer than min_samples control samples cover the site)"),
+    _info("BG_RATE", "2", "Float", "Background error rate per read: forward, reverse strand"),
+    _info("BG_SAMPLES", "1", "Integer", "Control samples behind BG_RATE (0 = default model)"),
+    _info("CONTAM_SOURCE", "1", "String", "Sample of the batch this allele could have hopped from"),
 )
 CALLER_FORMAT = (
     _format("GT", "1", "String", "Genotype (0/1 for every somatic call)"),
@@ -64,6 +86,8 @@ CALLER_FORMAT = (
     _format("DP", "1", "Integer", "Informative depth (see the caller documentation)"),
     _format("AF", "A", "Float", "Alt allele fraction, AD alt / DP"),
     _format("AFCI", "2", "Float", "95% Wilson score interval of AF (lower, upper)"),
+    _format("SB", "4", "Integer", "Reads by strand: reference forward, reference reverse, alt forward, alt "
+            "reverse (alt = reads carrying the allele; reference = the other reads aligned over POS)"),
 )
 CALLER_HEADER = (*CALLER_INFO, *CALLER_FILTERS, *CALLER_FORMAT)
 
@@ -102,7 +126,7 @@ SYMBOLIC_HEADER = (
           "REF + INSSEQ is the explicit ALT"),
 )
 
-ALL_FIELDS = (*CALLER_HEADER, *ANNOTATION_HEADER, *SYMBOLIC_HEADER)
+ALL_FIELDS = (*CALLER_HEADER, *BACKGROUND_HEADER, *ANNOTATION_HEADER, *SYMBOLIC_HEADER)
 
 
 def header_lines(fields: tuple[HeaderField, ...]) -> list[str]:
@@ -142,6 +166,11 @@ class CallRecord:
     flt3_domain: str | None = None
     insertion_site_domain: str | None = None
     clinical_class: str | None = None  # INFO CLASS as annotated (absent in VCFs older than it)
+    strand_counts: tuple[int, int, int, int] | None = None  # FORMAT SB
+    repeat: str | None = None
+    background_p: float | None = None
+    background_source: str | None = None
+    contamination_source: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -191,7 +220,21 @@ def call_from_record(record) -> CallRecord:
         consequence=info.get("CONSEQUENCE"), npm1_type=info.get("NPM1_TYPE"),
         flt3_domain=info.get("FLT3_DOMAIN"), insertion_site_domain=info.get("FLT3_INSERTION_DOMAIN"),
         clinical_class=info.get("CLASS"),
+        strand_counts=_strand_counts(record), repeat=info.get("REPEAT"),
+        background_p=_as_float(info.get("BG_P")), background_source=info.get("BG_SOURCE"),
+        contamination_source=info.get("CONTAM_SOURCE"),
     )
+
+
+def _strand_counts(record) -> tuple[int, int, int, int] | None:
+    if "SB" not in record.FORMAT:
+        return None
+    values = record.format("SB")[0]
+    return tuple(int(v) for v in values) if min(values) >= 0 else None
+
+
+def _as_float(value) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def explicit_alt(record) -> str:
@@ -223,7 +266,10 @@ def unannotated_line(call: CallRecord) -> str:
         info += f";ITD_AR={call.itd_ar:.4f}"
     if call.itd_ar_ci is not None:
         info += ";ITD_AR_CI=" + ",".join("." if bound is None else f"{bound:.4f}" for bound in call.itd_ar_ci)
+    if call.repeat is not None:
+        info += f";REPEAT={call.repeat}"
     low, high = call.vaf_ci
-    sample = f"0/1:{call.ref_reads},{call.alt_reads}:{call.depth}:{call.vaf:.4f}:{low:.4f},{high:.4f}"
+    strands = ",".join(map(str, call.strand_counts)) if call.strand_counts else ".,.,.,."
+    sample = f"0/1:{call.ref_reads},{call.alt_reads}:{call.depth}:{call.vaf:.4f}:{low:.4f},{high:.4f}:{strands}"
     return "\t".join([call.chrom, str(call.pos), ".", call.ref, call.alt, ".", call.filter, info,
                       FORMAT_KEYS, sample])

@@ -47,6 +47,9 @@ VARIANT_COLUMNS = [
     "vaf_ci_low", "vaf_ci_high", "itd_ar_ci_low", "itd_ar_ci_high",
     # Issue 11: which status a variant can set (npm1_flt3/classify.py), and an ITD's insertion site.
     "clinical_class", "insertion_site_domain",
+    # Issue 13: the evidence behind the artefact and background filters.
+    "ref_forward", "ref_reverse", "alt_forward", "alt_reverse", "repeat",
+    "background_p", "background_source", "contamination_source",
 ]
 
 COHORT_COLUMNS = [
@@ -72,7 +75,7 @@ INTEGER_COLUMNS = [
     "pos", "length", "exon", "exon_legacy", "alt_reads", "depth", "npm1_alt_reads", "npm1_depth",
     "flt3_itd_count", "flt3_itd_length", "npm1_hotspot_depth", "flt3_itd_alt_reads", "flt3_itd_depth",
     "flt3_itd_hotspot_depth", "flt3_tkd_alt_reads", "flt3_tkd_depth", "flt3_tkd_hotspot_depth",
-    "day", "reads", "count", "denominator",
+    "day", "reads", "count", "denominator", "ref_forward", "ref_reverse", "alt_forward", "alt_reverse",
 ]
 
 # Which hotspot role decides which status, and the words for a found / not-found result.
@@ -104,7 +107,11 @@ def variant_row(sample: str, call: CallRecord) -> dict:
         "itd_ar": call.itd_ar, "insertion_site_domain": call.insertion_site_domain,
         "vaf_ci_low": call.vaf_ci[0], "vaf_ci_high": call.vaf_ci[1],
         "itd_ar_ci_low": ar_low, "itd_ar_ci_high": ar_high,
+        "repeat": call.repeat, "background_p": call.background_p,
+        "background_source": call.background_source, "contamination_source": call.contamination_source,
     }
+    strands = call.strand_counts or (None,) * 4
+    row.update(zip(("ref_forward", "ref_reverse", "alt_forward", "alt_reverse"), strands))
     row["clinical_class"] = class_of(row)
     return row
 

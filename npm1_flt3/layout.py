@@ -18,6 +18,11 @@ SAMPLE_BAI = "results/alignment/{sample}.bam.bai"
 SAMPLE_VCF = "results/calls/{sample}.vcf.gz"
 SAMPLE_TBI = "results/calls/{sample}.vcf.gz.tbi"
 SAMPLE_HOTSPOTS = "results/calls/{sample}.hotspots.tsv"
+# The caller's output before the batch-level filters (error background, cross-sample contamination)
+# and annotation, and its reads per strand at every site: the batch's error background is built
+# from all samples' profiles (npm1_flt3/background.py).
+SAMPLE_CANDIDATES = "results/calls/{sample}.candidates.vcf"
+SAMPLE_PROFILE = "results/calls/{sample}.profile.tsv.gz"
 SAMPLE_TRACK = "results/mrd/{sample}.track.tsv"  # only samples of a patient with a follow-up
 
 # Per sample, for MultiQC. MultiQC finds idxstats output by 'idxstat' in the file name.
@@ -39,6 +44,7 @@ SAMPLE_QC_REPORTS = (SAMPLE_STATS, SAMPLE_FLAGSTAT, SAMPLE_IDXSTATS, *MOSDEPTH_R
 UNIT_FASTP_JSON = "results/qc/fastp/{sample}/{unit}.fastp.json"
 
 # The batch.
+BACKGROUND_MODEL = "results/background/background.tsv.gz"
 COHORT_TABLE = "results/cohort/cohort.tsv"
 VARIANTS_TABLE = "results/cohort/variants.tsv"
 SUMMARY_TABLE = "results/cohort/cohort_summary.tsv"

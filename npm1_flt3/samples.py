@@ -26,7 +26,7 @@ from npm1_flt3.sheet import Unit, baseline_of, in_time_order, load_sheet, sample
 
 BASELINE, FOLLOW_UP = "baseline", "follow-up"
 MANIFEST_COLUMNS = ("sample", "patient", "timepoint", "day", "assay", "units", "role", "baseline",
-                    "followed", "vcf", "hotspots", "samtools_stats", "track")
+                    "followed", "vcf", "hotspots", "samtools_stats", "track", "profile")
 YES, NO = "yes", "no"
 
 
@@ -57,6 +57,7 @@ class SampleFiles:
     hotspots: Path
     samtools_stats: Path
     track: Path | None  # None unless the sample's patient is followed
+    profile: Path  # the caller's site profile (npm1_flt3/background.py)
 
 
 # --- the model ------------------------------------------------------------------------------------
@@ -103,7 +104,8 @@ def sample_files(sample: Sample) -> SampleFiles:
 
     return SampleFiles(vcf=path(layout.SAMPLE_VCF), hotspots=path(layout.SAMPLE_HOTSPOTS),
                        samtools_stats=path(layout.SAMPLE_STATS),
-                       track=path(layout.SAMPLE_TRACK) if sample.followed else None)
+                       track=path(layout.SAMPLE_TRACK) if sample.followed else None,
+                       profile=path(layout.SAMPLE_PROFILE))
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -120,7 +122,8 @@ def _manifest_cells(sample: Sample) -> list[str]:
     # Cells come from the sheet, which has no tabs or line breaks inside a cell: no quoting needed.
     return [sample.sample, sample.patient, sample.timepoint, _cell(sample.day), sample.assay,
             str(len(sample.units)), sample.role, sample.baseline, YES if sample.followed else NO,
-            str(files.vcf), str(files.hotspots), str(files.samtools_stats), _cell(files.track)]
+            str(files.vcf), str(files.hotspots), str(files.samtools_stats), _cell(files.track),
+            str(files.profile)]
 
 
 def _cell(value) -> str:
@@ -195,7 +198,7 @@ def _parse_row(cells: list[str], path: Path, number: int) -> tuple[Sample, Sampl
                     role=row["role"], baseline=row["baseline"], followed=row["followed"] == YES)
     files = SampleFiles(vcf=Path(row["vcf"]), hotspots=Path(row["hotspots"]),
                         samtools_stats=Path(row["samtools_stats"]),
-                        track=Path(row["track"]) if row["track"] else None)
+                        track=Path(row["track"]) if row["track"] else None, profile=Path(row["profile"]))
     return sample, files
 
 

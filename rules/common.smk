@@ -223,8 +223,35 @@ def marks_duplicates(wildcards):
     return assay_of(wildcards.sample) != "amplicon"
 
 
+def patient_of(wildcards):
+    return SAMPLE_MODEL[wildcards.sample].patient
+
+
 def caller_duplicate_flag(wildcards):
     return "--keep-duplicates" if assay_of(wildcards.sample) == "amplicon" else ""
+
+
+# The panel of normals, when the config names one, is an input of every annotate job (a new panel
+# re-filters every sample) and is passed on by background_args.
+PANEL_OF_NORMALS = config["background"]["panel_of_normals"]
+PANEL_OF_NORMALS_INPUT = {"pon": str(Path(PANEL_OF_NORMALS).resolve())} if PANEL_OF_NORMALS else {}
+if PANEL_OF_NORMALS and not Path(PANEL_OF_NORMALS).is_file():
+    raise WorkflowError(f"background.panel_of_normals: {PANEL_OF_NORMALS} not found; build one with "
+                        "npm1-flt3 build-pon --reference FASTA --out pon.tsv.gz BAM... (README, Filters) "
+                        "or leave the key out")
+
+
+def background_args():
+    # A plain value, as caller_args.
+    settings = config["background"]
+    args = [f"--alpha {settings['alpha']}", f"--min-samples {settings['min_samples']}",
+            f"--contamination-max-vaf {settings['contamination_max_vaf']}",
+            f"--max-hop-rate {settings['max_hop_rate']}"]
+    if not settings["enabled"]:
+        args.append("--no-background")
+    if PANEL_OF_NORMALS:
+        args.append("--pon " + shlex.quote(PANEL_OF_NORMALS_INPUT["pon"]))
+    return " ".join(args)
 
 
 def caller_args():

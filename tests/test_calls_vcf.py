@@ -10,10 +10,12 @@ import pytest
 from conftest import EXONS, REFERENCE
 
 from npm1_flt3.annotate import annotate_vcf
+from npm1_flt3.background import SiteProfile, write_profile
 from npm1_flt3.caller import Call, write_vcf
 from npm1_flt3.calls_vcf import (
     ALL_FIELDS,
     ANNOTATION_HEADER,
+    BACKGROUND_HEADER,
     CALLER_HEADER,
     CallRecord,
     header_lines,
@@ -21,6 +23,7 @@ from npm1_flt3.calls_vcf import (
     read_sample_calls,
     unannotated_line,
 )
+from npm1_flt3.filtering import filter_vcf
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant, tandem_duplication
@@ -41,14 +44,23 @@ def calls() -> list[Call]:
 
 @pytest.fixture(scope="module")
 def annotated(tmp_path_factory) -> dict[str, Path]:
-    """The caller's VCF, and its annotation with explicit and with symbolic long ITDs."""
+    """The caller's VCF, its batch-level filtering (one sample: the default background model), and
+    the annotation of that with explicit and with symbolic long ITDs, as the workflow makes them."""
     folder = tmp_path_factory.mktemp("calls_vcf")
     unannotated = folder / "S1.vcf"
     write_vcf(calls(), "S1", GENOME, unannotated)
+    profile = SiteProfile()
+    for call in calls():
+        v = call.variant
+        profile.depth[v.chrom, v.pos] = (call.depth // 2, call.depth - call.depth // 2)
+        profile.alleles[v.chrom, v.pos, v.ref, v.alt] = (call.alt_reads // 2, call.alt_reads - call.alt_reads // 2)
+    write_profile(profile, folder / "S1.profile.tsv.gz")
+    filtered = folder / "S1.filtered.vcf"
+    filter_vcf(unannotated, filtered, folder / "S1.profile.tsv.gz", "P1", GENOME, None, None, background=True)
     explicit, symbolic = folder / "S1.explicit.vcf.gz", folder / "S1.symbolic.vcf.gz"
-    annotate_vcf(unannotated, explicit, GENOME, TRANSCRIPTS)
-    annotate_vcf(unannotated, symbolic, GENOME, TRANSCRIPTS, symbolic_min_length=30)
-    return {"unannotated": unannotated, "explicit": explicit, "symbolic": symbolic}
+    annotate_vcf(filtered, explicit, GENOME, TRANSCRIPTS)
+    annotate_vcf(filtered, symbolic, GENOME, TRANSCRIPTS, symbolic_min_length=30)
+    return {"unannotated": unannotated, "filtered": filtered, "explicit": explicit, "symbolic": symbolic}
 
 
 def declared(path: Path) -> set[tuple[str, str]]:
@@ -74,8 +86,12 @@ def test_the_caller_declares_exactly_the_caller_fields_with_the_model_lines(anno
     assert set(header_lines(CALLER_HEADER)) <= set(header_text(annotated["unannotated"]))
 
 
+def test_filtering_adds_exactly_the_background_fields(annotated):
+    assert declared(annotated["filtered"]) == model(CALLER_HEADER + BACKGROUND_HEADER)
+
+
 def test_annotation_adds_exactly_the_annotation_fields(annotated):
-    assert declared(annotated["explicit"]) == model(CALLER_HEADER + ANNOTATION_HEADER)
+    assert declared(annotated["explicit"]) == model(CALLER_HEADER + BACKGROUND_HEADER + ANNOTATION_HEADER)
 
 
 def test_symbolic_annotation_declares_every_field_the_model_defines_with_its_line(annotated):
@@ -102,7 +118,8 @@ def test_an_annotated_call_carries_the_annotation(annotated):
 def test_the_sample_name_comes_with_the_calls(annotated):
     sample, found = read_sample_calls(annotated["explicit"])
     assert sample == "S1" and len(found) == 3
-    assert [call.filter for call in found if not call.passed] == ["LowAltReads;LowVAF"]
+    # Two reads of 1,000 at a C>A site are within the default model's background (one sample).
+    assert [call.filter for call in found if not call.passed] == ["LowAltReads;LowVAF;ErrorBackground"]
 
 
 def test_what_the_caller_writes_reads_back_as_the_same_call(tmp_path):
