@@ -228,3 +228,64 @@ def test_every_injector_is_reproducible_by_seed(genome):
     ):
         assert run(17) == run(17)
         assert run(17) != run(18)
+
+
+# ------------------------------------------------------------------------------- the rough set
+
+@pytest.fixture(scope="module")
+def reference():
+    from npm1_flt3.reference import GenomeReference
+    from conftest import REFERENCE
+    genome = GenomeReference(REFERENCE)
+    yield genome
+    genome.close()
+
+
+def test_rough_design_per_read_length(reference):
+    from benchmarks import rough
+    from conftest import EXONS
+    slots = rough.design_planted(7, reference.fetch)
+    roles = [role for role, _ in slots]
+    assert roles.count("wildtype_control") >= 4
+    planted = [p for _, ps in slots for p in ps]
+    npm1 = sorted((p.variant.alt, p.vaf) for p in planted if p.target == "NPM1")
+    assert len(npm1) == 3 * len(rough.NPM1_VAFS) and {v for _, v in npm1} == {0.4, 0.05, 0.01, 0.003}
+    itds = sorted((len(p.variant.alt) - 1, p.vaf) for p in planted if p.target == "ITD")
+    assert itds == sorted((n, v) for n in rough.ITD_LENGTHS for v in rough.ITD_VAFS)
+    assert sorted(p.vaf for p in planted if p.target == "TKD") == [0.02, 0.05]
+    for read_length in rough.DEFAULT_READ_LENGTHS:
+        samples = rough.build_batch(read_length, 7, 1.0, reference.fetch, EXONS)
+        assert all(s.sequencing.read_length == read_length for s, _ in samples)
+        assert max(rough.ITD_LENGTHS) >= min(2 * read_length, 300)
+    assert 300 not in rough.SEQUENCING and 300 in rough.UNSUPPORTED_READ_LENGTHS
+
+
+def test_rough_strand_sites_in_targets_never_the_d835y_allele(reference):
+    from benchmarks import rough
+    from conftest import EXONS
+    for read_length in rough.DEFAULT_READ_LENGTHS:
+        sites = rough.strand_sites(read_length, 7, reference.fetch, EXONS)
+        assert len(sites) == 5 and {s.strand for s in sites} <= {"+", "-"}
+        for site in sites:
+            assert (site.chrom, site.pos, site.alt) != rough.D835Y_ALLELE
+            assert site.ref == reference.fetch(site.chrom, site.pos, site.pos) != site.alt
+        assert any(28018500 <= s.pos <= 28018505 for s in sites)
+
+
+def test_rough_tables_render():
+    from benchmarks.report import rough_tables
+    data = {"bins": {"NPM1 VAF 0.003": {"n": 3, "found": 1}, "ITD <= 2x read length (100 bp)": {"n": 8, "found": 8},
+                     "ITD > 2x read length (100 bp)": {"n": 6, "found": 5}},
+            "false_positives_in_controls": 2, "false_positives_in_controls_by_event": {"TKD": 2},
+            "false_positives": 0, "false_positives_by_event": {}, "controls": 4,
+            "status": {"agree": 50, "total": 54}, "workflow_wall_s": 40.0,
+            "itd_vaf_error": {"1-30": {"n": 4, "found": 4, "median": 0.01, "max": 0.02, "within_2x_read_length": True},
+                              "151-300": {"n": 4, "found": 3, "median": 0.05, "max": 0.1, "within_2x_read_length": False}},
+            "false_positive_calls": ["r050_03 TKD 28018504 len 0 vaf 0.011"]}
+    result = {"samples": 18, "batches": {"50": {"samples": 18, "variants": {"current": data}}},
+              "variants": ["current"], "artefacts": {"oxog_rate": 3e-4, "pcr_duplicate_fraction": 0.15,
+                                                     "index_hopping_rate": 0.005},
+              "unsupported_read_lengths": {"300": "no profile"}, "wall_s": 1.0}
+    text = rough_tables(result)
+    assert "| 2x50 | current | 2 (TKD 2) of 4 controls | 0 | 1/3 |" in text
+    assert "0.050 (max 0.100; 3/4) &dagger;" in text and "2x300 not simulated" in text
