@@ -15,6 +15,9 @@ from benchmarks.score import OUR_TOOL
 from benchmarks.score_classification import classification_table
 
 CLASSIFICATION = "classification"  # benchmarks/classification.py: scored per case, not per bin
+ROUGH = "rough"  # benchmarks/rough.py: one batch per read length, several code versions
+ROUGH_VARIANT_NAMES = {"prev": "previous caller", "current": "current",
+                       "current_no_background": "current, background off"}
 
 DISCUSSION = Path(__file__).with_name("discussion.md")
 
@@ -95,6 +98,94 @@ def _missed_lines(result: dict) -> list[str]:
     if ours["status"]["disagreements"]:
         lines.append("npm1-flt3 status disagreements: " + "; ".join(ours["status"]["disagreements"][:15]))
     return lines
+
+
+def _short(summary: dict | None) -> str:
+    if not summary:
+        return "n/a"
+    return f"{summary['found']}/{summary['n']}"
+
+
+def _vaf_cell(entry: dict | None) -> str:
+    if not entry:
+        return ""
+    if entry["median"] is None:
+        text = f"{entry['found']}/{entry['n']} found"
+    else:
+        text = f"{entry['median']:.3f} (max {entry['max']:.3f}; {entry['found']}/{entry['n']})"
+    return text if entry["within_2x_read_length"] else text + " &dagger;"
+
+
+def rough_tables(result: dict) -> str:
+    """### rough: per read length and code version, false positives, sensitivity and ITD VAF error."""
+    variants = result["variants"]
+    names = [ROUGH_VARIANT_NAMES.get(v, v) for v in variants]
+    code = result.get("code", {})
+    lines = [f"### rough ({result['samples']} samples in {len(result['batches'])} batches; {result.get('wall_s', 'n/a')} s "
+             "including simulation and every run)", "",
+             "ART reads with the artefacts of real runs injected (benchmarks/artefacts.py): 8-oxoG G>T in read 1 "
+             f"(per G {result['artefacts']['oxog_rate']:g}), PCR duplicates ({result['artefacts']['pcr_duplicate_fraction']:.0%} "
+             f"of pairs), index hopping within each read-length batch ({result['artefacts']['index_hopping_rate']:.1%} "
+             "of each sample's reads), homopolymer slippage (rising with run length) and five strand-specific "
+             "error sites per batch (`artefacts.tsv` in each batch folder). One batch per read length; "
+             "each batch is run by " + ", ".join(names) + ". Columns: PASS calls only.", ""]
+    if code:
+        current = code.get("current_head", "")[:7]
+        dirty = code.get("current_uncommitted") or []
+        lines += [f"Code: previous caller = {code.get('previous_commit', 'not run')[:7]}; current = {current}"
+                  + (f" plus uncommitted changes to {', '.join(dirty)}" if dirty else " (no uncommitted change)")
+                  + ".", ""]
+    unsupported = result.get("unsupported_read_lengths") or {}
+    for length, why in unsupported.items():
+        lines += [f"2x{length} not simulated: {why}.", ""]
+    lines += ["| reads | caller | PASS false positives in wild-type controls | other false positives | "
+              "NPM1 0.003 | NPM1 0.01 | NPM1 0.05 | NPM1 0.4 | ITD <= 2x read length | ITD > 2x read length | "
+              "TKD 0.02 | TKD 0.05 | status agreement | workflow s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for length, batch in sorted(result["batches"].items(), key=lambda kv: int(kv[0])):
+        for variant, label in zip(variants, names):
+            data = batch["variants"].get(variant)
+            if data is None:
+                continue
+            bins = data["bins"]
+            within = next((v for k, v in bins.items() if k.startswith("ITD <= 2x")), None)
+            beyond = next((v for k, v in bins.items() if k.startswith("ITD > 2x")), None)
+            controls = data["false_positives_in_controls"]
+            by_event = data.get("false_positives_in_controls_by_event") or {}
+            fp_controls = f"{controls}" + (f" ({', '.join(f'{k} {n}' for k, n in sorted(by_event.items()))})" if controls else "")
+            other = data["false_positives"]
+            by_other = data.get("false_positives_by_event") or {}
+            fp_other = f"{other}" + (f" ({', '.join(f'{k} {n}' for k, n in sorted(by_other.items()))})" if other else "")
+            status = data["status"]
+            lines.append(
+                f"| 2x{length} | {label} | {fp_controls} of {data.get('controls', '?')} controls | {fp_other} | "
+                f"{_short(bins.get('NPM1 VAF 0.003'))} | {_short(bins.get('NPM1 VAF 0.01'))} | "
+                f"{_short(bins.get('NPM1 VAF 0.05'))} | {_short(bins.get('NPM1 VAF 0.4'))} | {_short(within)} | "
+                f"{_short(beyond) if beyond else 'none'} | {_short(bins.get('TKD VAF 0.02'))} | "
+                f"{_short(bins.get('TKD VAF 0.05'))} | {status['agree']}/{status['total']} | {data['workflow_wall_s']} |")
+    length_bins = sorted({b for batch in result["batches"].values() for data in batch["variants"].values()
+                          for b in data["itd_vaf_error"]}, key=lambda b: int(b.split("-")[0].lstrip(">")))
+    lines += ["", "ITD |VAF error| per length bin: median (max; found/planted), VAF 0.4 and 0.05 together. "
+              "&dagger;: the bin holds ITDs longer than twice the read length (the short-read target, "
+              "median error <= 0.03, covers ITDs up to twice the read length).", "",
+              "| reads | caller | " + " | ".join(f"ITD {b} bp" for b in length_bins) + " |",
+              "|---|---|" + "---|" * len(length_bins)]
+    for length, batch in sorted(result["batches"].items(), key=lambda kv: int(kv[0])):
+        for variant, label in zip(variants, names):
+            data = batch["variants"].get(variant)
+            if data is None:
+                continue
+            cells = [_vaf_cell(data["itd_vaf_error"].get(b)) for b in length_bins]
+            lines.append(f"| 2x{length} | {label} | " + " | ".join(cells) + " |")
+    details = []
+    for length, batch in sorted(result["batches"].items(), key=lambda kv: int(kv[0])):
+        for variant, label in zip(variants, names):
+            data = batch["variants"].get(variant)
+            if data and data["false_positive_calls"]:
+                details.append(f"- 2x{length}, {label}: " + "; ".join(data["false_positive_calls"][:12]))
+    if details:
+        lines += ["", "False positive PASS calls (sample event position length VAF; first 12 per run):", "", *details]
+    return "\n".join(lines) + "\n"
 
 
 def peer_case_table(cases: dict) -> str:
@@ -209,8 +300,11 @@ def write_results_md(results_dir: Path, out: Path, sets: list[str], total_minute
              "below them.", ""]
     for name in sets:
         path = results_dir / f"{name}.json"
-        if name != CLASSIFICATION and path.exists():
+        if name not in (CLASSIFICATION, ROUGH) and path.exists():
             parts.append(set_tables(json.loads(path.read_text())))
+    rough = results_dir / f"{ROUGH}.json"
+    if rough.exists():
+        parts.append(rough_tables(json.loads(rough.read_text())))
     classification = results_dir / f"{CLASSIFICATION}.json"
     if classification.exists():
         parts.append(classification_table(json.loads(classification.read_text())))
@@ -244,7 +338,7 @@ def _previous_run_line(out: Path) -> str:
 def _peer_settings(results_dir: Path, sets: list[str]) -> list[str]:
     for name in sets:
         path = results_dir / f"{name}.json"
-        if name == CLASSIFICATION or not path.exists():
+        if name in (CLASSIFICATION, ROUGH) or not path.exists():
             continue
         tools = json.loads(path.read_text())["tools"]
         return [f"- **{tool}**: `{json.dumps(data['settings'], sort_keys=True)[:600]}`"

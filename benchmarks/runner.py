@@ -5,20 +5,36 @@ cases, print the tables and write JSON to benchmarks/results/ and benchmarks/RES
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
+from collections import Counter
 from pathlib import Path
 
-from benchmarks import classification, peer_cases, report, score_classification
-from benchmarks.score import OUR_TOOL, our_calls, peer_calls, read_truth, read_tsv, score_tool, summarise
-from benchmarks.workflow import REPO, caller_benchmarks, run_workflow
+import yaml
+
+from benchmarks import classification, peer_cases, report, rough, score_classification
+from benchmarks.score import (ITD_LENGTH_BINS, OUR_TOOL, bin_summary, length_bin, our_calls, peer_calls,
+                              read_truth, read_tsv, score_tool, summarise)
+from benchmarks.workflow import REPO, WorkflowCode, caller_benchmarks, run_workflow
 from npm1_flt3.transcripts import load_transcripts
 
 SETS = ("capture150", "capture100", "amplicon", classification.NAME)
+# Opt-in (--sets ...,rough): artefact-laden reads at five read lengths, run with the previous
+# caller, the current one, and the current one with its background model off.
+ROUGH = rough.NAME
+ALL_SETS = SETS + (ROUGH,)
+PREVIOUS_COMMIT = "7b23bb9"  # the caller before the background / artefact-filter work
+BACKGROUND_OFF = {"background": {"enabled": False, "panel_of_normals": ""}}
+# Rules whose outputs depend on the package's code: re-run every time (Snakemake re-runs them on a
+# new package version only, and the code under test changes without one).
+CALLING_RULES = ("npm1_flt3_call",)
 PEER_TOOLS = ("scanitd", "scanitd_lowvaf", "km", "km_lowvaf")
 # Which events each tool looks for: a bin is scored only for tools that claim it.
 TOOL_EVENTS = {
@@ -48,7 +64,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="only rebuild RESULTS.md from the JSON in --results (e.g. after editing discussion.md)")
     parser.add_argument("--results-md", type=Path, default=REPO / "benchmarks/RESULTS.md",
                         help="the Markdown report to (re)write (default benchmarks/RESULTS.md)")
+    parser.add_argument("--no-background-comparison", action="store_true",
+                        help="rough set: skip the run with the background model off (config "
+                             "background.enabled false), e.g. while the workflow's schema lacks that key")
+    parser.add_argument("--previous-commit", default=PREVIOUS_COMMIT,
+                        help=f"rough set: the earlier caller run as a column (default {PREVIOUS_COMMIT}), "
+                             "built once into its own venv under <runs>/prev/")
+    parser.add_argument("--no-previous", action="store_true", help="rough set: skip the previous caller")
+    parser.add_argument("--rough-read-lengths", default=",".join(map(str, rough.DEFAULT_READ_LENGTHS)),
+                        help="rough set: read lengths to simulate and run (default %(default)s)")
     return parser.parse_args(argv)
+
+
+def simulate_rough(args: argparse.Namespace) -> None:
+    reference = args.shared / "reference"
+    subprocess.run([sys.executable, "-m", "benchmarks.rough", "--outdir", str(args.runs / "truthsets"),
+                    "--seed", str(args.seed), "--depth-scale", str(args.depth_scale),
+                    "--read-lengths", args.rough_read_lengths, "--jobs", str(args.cores),
+                    "--reference", str(reference / "grch38_npm1_flt3_loci.fa"),
+                    "--annotation", str(reference / "exons.tsv")], check=True, cwd=REPO)
 
 
 def simulate(args: argparse.Namespace, sets: list[str]) -> None:
@@ -121,6 +155,152 @@ def _float(text):
         return None
 
 
+# ----------------------------------------------------------------------------------- rough set
+
+
+def schema_has_background() -> bool:
+    schema = yaml.safe_load((REPO / "schemas/config.schema.yaml").read_text())
+    return "background" in schema.get("properties", {})
+
+
+def _git(*args: str, cwd: Path = REPO) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def build_previous(runs: Path, commit: str) -> tuple[WorkflowCode, str]:
+    """The caller at `commit`, built once into <runs>/prev/<sha>/: its source (git archive), a venv
+    holding that package (wheel, no dependencies) and, through a .pth line, this environment's
+    site-packages for Snakemake, pysam and the rest. Returns its WorkflowCode and the full sha."""
+    sha = _git("rev-parse", "--verify", f"{commit}^{{commit}}")
+    root = (runs / "prev" / sha[:12]).resolve()
+    python = root / "venv" / "bin" / "python"
+    marker = root / "installed.json"
+    code = WorkflowCode(root / "src" / "Snakefile", python)
+    if marker.exists() and json.loads(marker.read_text()).get("sha") == sha and python.exists():
+        return code, sha
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "src").mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", sha], cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root / "src")], input=archive, check=True)
+    # The package alone (--no-deps; pip fetches only its build backend from PyPI), into a fresh venv,
+    # before the .pth line exists: pip there never sees, nor touches, this checkout's editable install.
+    subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(root / "src")],
+                   check=True, cwd=root)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "zz_npm1_flt3_benchmark_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    where = subprocess.run([str(python), "-c", "import npm1_flt3, snakemake; print(npm1_flt3.__file__)"],
+                           check=True, capture_output=True, text=True, cwd=root).stdout.strip()
+    if not where.startswith(str(root / "venv")):
+        raise RuntimeError(f"previous caller environment imports npm1_flt3 from {where}, not its own venv")
+    marker.write_text(json.dumps({"sha": sha, "package": where}) + "\n")
+    return code, sha
+
+
+def rough_variants(args: argparse.Namespace) -> list[tuple[str, WorkflowCode | None, dict]]:
+    """(name, code, extra config) of each run of the rough set, in report order."""
+    variants = []
+    if not args.no_previous:
+        code, _ = build_previous(args.runs, args.previous_commit)
+        variants.append(("prev", code, {}))
+    variants.append(("current", None, {}))
+    if not args.no_background_comparison:
+        variants.append(("current_no_background", None, BACKGROUND_OFF))
+    return variants
+
+
+def score_rough_batch(set_dir: Path, workdir: Path, exon12_start: int, read_length: int) -> dict:
+    """npm1-flt3's PASS calls in one batch against its truth, with the rough set's extra views: ITD
+    bins within / beyond twice the read length, |VAF error| median and max per ITD length bin, and
+    false positives in the wild-type controls by event."""
+    truth = read_truth(set_dir, exon12_start)
+    info = read_tsv(set_dir / "samples_info.tsv")
+    controls = {row["sample"] for row in info if row["role"] == "wildtype_control"}
+    calls = our_calls(workdir / "results/cohort/variants.tsv")
+    events = TOOL_EVENTS[OUR_TOOL]
+    score = score_tool(OUR_TOOL, [t for t in truth if t.event in events], calls, controls)
+    summary = summarise(score, calls, read_tsv(set_dir / "truth_status.tsv"),
+                        read_tsv(workdir / "results/cohort/cohort.tsv"), events)
+    itds = [m for m in score.matches if m.truth.event == "ITD"]
+    limit = 2 * read_length
+    summary["bins"][f"ITD <= 2x read length ({limit} bp)"] = bin_summary([m for m in itds if m.truth.length <= limit])
+    beyond = [m for m in itds if m.truth.length > limit]
+    if beyond:
+        summary["bins"][f"ITD > 2x read length ({limit} bp)"] = bin_summary(beyond)
+    vaf_error = {}
+    for low, high in ITD_LENGTH_BINS:
+        name = length_bin(low)
+        errors = [m.vaf_error for m in itds if m.found and m.vaf_error is not None and low <= m.truth.length <= high]
+        n = sum(low <= m.truth.length <= high for m in itds)
+        if n:
+            vaf_error[name] = {"n": n, "found": sum(m.found for m in itds if low <= m.truth.length <= high),
+                               "median": round(statistics.median(errors), 4) if errors else None,
+                               "max": round(max(errors), 4) if errors else None,
+                               "within_2x_read_length": high <= limit}
+    summary["itd_vaf_error"] = vaf_error
+    summary["false_positives_in_controls_by_event"] = dict(Counter(c.event for c in score.false_positives_in_controls))
+    summary["false_positives_by_event"] = dict(Counter(c.event for c in score.false_positives))
+    summary["controls"] = len(controls)
+    summary["timing"] = timing_summary([{"sample": k, **v} for k, v in caller_benchmarks(workdir).items()])
+    return summary
+
+
+def run_rough(args: argparse.Namespace, exon12_start: int) -> dict:
+    started = time.monotonic()
+    variants = rough_variants(args)
+    simulate_rough(args)
+    set_root = args.runs / "truthsets" / ROUGH
+    parameters = json.loads((set_root / rough.MARKER).read_text())
+    reference = args.shared / "reference"
+    result = {"set": ROUGH, "variants": [name for name, _, _ in variants], "batches": {},
+              "read_lengths": parameters["read_lengths"],
+              "unsupported_read_lengths": parameters["unsupported_read_lengths"],
+              "artefacts": parameters["artefacts"], "code": _code_state(args), "samples": 0}
+    for read_length in parameters["read_lengths"]:
+        batch = rough.batch_name(read_length)
+        set_dir = set_root / batch
+        result["samples"] += len(read_tsv(set_dir / "samples_info.tsv"))
+        entry = {"samples": len(read_tsv(set_dir / "samples_info.tsv")), "variants": {}}
+        for name, code, extra in variants:
+            workdir = args.runs / "workflow" / ROUGH / name / batch
+            resources = (code.snakefile.parents[1] / "resources") if code else args.runs / "resources"
+            wall = run_workflow(workdir, set_dir / "samples.tsv", reference / "grch38_npm1_flt3_loci.fa",
+                                reference / "exons.tsv", resources, args.cores, extra_config=extra, code=code,
+                                forcerun=() if code else CALLING_RULES)  # a fixed commit needs no re-run
+            summary = score_rough_batch(set_dir, workdir, exon12_start, read_length)
+            summary["workflow_wall_s"] = round(wall, 1)
+            entry["variants"][name] = summary
+            print(f"rough: 2x{read_length} {name}: workflow {wall:.0f} s, "
+                  f"{summary['false_positives_in_controls']} PASS false positives in wild-type controls",
+                  file=sys.stderr)
+        result["batches"][str(read_length)] = entry
+    result["wall_s"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def _code_state(args: argparse.Namespace) -> dict:
+    """Which code the columns are: the previous commit, and this checkout (HEAD plus any
+    uncommitted change to the caller, rules, schemas or config at run time)."""
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "npm1_flt3", "rules", "schemas", "config",
+                              "Snakefile"], cwd=REPO, check=True, capture_output=True, text=True).stdout
+    paths = [line[3:] for line in changed.splitlines()]
+    # A fingerprint of those changes (diff plus untracked files), to tell two runs' code apart.
+    digest = hashlib.sha256(_git("diff", "HEAD", "--", "npm1_flt3", "rules", "schemas", "config", "Snakefile").encode())
+    for path in sorted(paths):
+        if (REPO / path).is_file() and line_is_untracked(changed, path):
+            digest.update((REPO / path).read_bytes())
+    state = {"current_head": _git("rev-parse", "HEAD"), "current_uncommitted": paths,
+             "current_uncommitted_sha256": digest.hexdigest()[:16] if paths else None}
+    if not args.no_previous:
+        state["previous_commit"] = _git("rev-parse", "--verify", f"{args.previous_commit}^{{commit}}")
+    return state
+
+
+def line_is_untracked(status: str, path: str) -> bool:
+    return f"?? {path}" in status.splitlines()
+
+
 def run_speed(args: argparse.Namespace) -> dict:
     """benchmarks/speed.py: the caller and ScanITD (not with --no-peers) timed on panel-like BAMs
     (cached in runs/speed)."""
@@ -160,11 +340,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         report.write_results_md(args.results, args.results_md, sets, total_minutes=None)
         return 0
+    unknown = [name for name in sets if name not in ALL_SETS]
+    if unknown:
+        raise SystemExit(f"benchmarks/run: unknown set(s) {', '.join(unknown)}; choose from {', '.join(ALL_SETS)}")
+    if ROUGH in sets and not args.no_background_comparison and not schema_has_background():
+        raise SystemExit("benchmarks/run: the rough set compares the caller with its background model on and "
+                         "off, but schemas/config.schema.yaml has no 'background' key yet (the workflow would "
+                         "reject background.enabled); add --no-background-comparison to run without that column")
     exon12_start = load_transcripts(args.shared / "reference/exons.tsv")["NPM1"].exon_by_legacy(12).start
-    if sets:
-        simulate(args, sets)
+    detection = [name for name in sets if name != ROUGH]
+    if detection:
+        simulate(args, detection)
     reference = args.shared / "reference"
-    for name in sets:
+    if ROUGH in sets:
+        result = run_rough(args, exon12_start)
+        report.write_json(args.results / f"{ROUGH}.json", result)
+        print(report.rough_tables(result))
+    for name in detection:
         wall = run_workflow(args.runs / "workflow" / name, args.runs / "truthsets" / name / "samples.tsv",
                             reference / "grch38_npm1_flt3_loci.fa", reference / "exons.tsv",
                             args.runs / "resources", args.cores)

@@ -148,8 +148,10 @@ def score_tool(tool: str, truth: list[TrueVariant], calls: list[Call], controls:
     unused = list(calls)
     for variant in truth:
         candidates = [c for c in unused if matches_truth(c, variant)]
-        # Prefer the call whose length is closest (two ITD clones in one sample).
-        best = min(candidates, key=lambda c: abs((c.length or 0) - variant.length), default=None)
+        # Prefer the call whose length is closest (two ITD clones in one sample), then the one whose
+        # position is (a true D835Y beside an artefact at codon 835's next base).
+        best = min(candidates, key=lambda c: (abs((c.length or 0) - variant.length), abs(c.pos - variant.pos)),
+                   default=None)
         if best is not None:
             unused.remove(best)
         score.matches.append(Match(variant, best))

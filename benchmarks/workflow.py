@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -17,18 +18,45 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 JOB_ENV = {**os.environ, "PATH": os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))}
 
 
+@dataclass(frozen=True)
+class WorkflowCode:
+    """Another version of npm1-flt3 to run: its Snakefile and its environment's Python."""
+
+    snakefile: Path
+    python: Path  # bin/python of an environment holding that version's package and Snakemake
+
+
 def run_workflow(workdir: Path, sheet: Path, reference: Path, annotation: Path, resources: Path,
-                 cores: int = 2) -> float:
-    """Run to completion (keep going past a failing sample); returns wall seconds."""
+                 cores: int = 2, extra_config: dict | None = None, code: WorkflowCode | None = None,
+                 forcerun: tuple[str, ...] = ()) -> float:
+    """Run to completion (keep going past a failing sample); returns wall seconds.
+
+    extra_config: more keys for the benchmark's config file (e.g. {"background": {...}}).
+    code: another version of the workflow and package (its Snakefile, and the environment whose
+    bin folder goes first on PATH and whose Python runs Snakemake); None = this checkout.
+    forcerun: rules to re-run even if their outputs exist (rules re-run on a new package version
+    only, not on edited code)."""
     workdir.mkdir(parents=True, exist_ok=True)
     config = {"samples": str(sheet.resolve()), "reference": str(reference.resolve()),
-              "annotation": str(annotation.resolve()), "resources_dir": str(resources.resolve())}
+              "annotation": str(annotation.resolve()), "resources_dir": str(resources.resolve()),
+              **(extra_config or {})}
     config_file = workdir / "benchmark_config.yaml"
     config_file.write_text(yaml.safe_dump(config))
-    command = [SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
-               "--configfile", str(config_file), "--cores", str(cores), "--keep-going", "--quiet"]
+    if code is None:
+        snakemake, snakefile, env, cwd = [SNAKEMAKE], REPO / "Snakefile", JOB_ENV, None
+    else:
+        # python -m snakemake from the other environment; run from the work folder, not the
+        # repository, so that this checkout's npm1_flt3/ is not the first thing on sys.path.
+        snakemake, snakefile, cwd = [str(code.python), "-m", "snakemake"], code.snakefile, workdir.resolve()
+        # Its bin folder first (its npm1-flt3), then this environment's (MultiQC and the other tools
+        # the .pth line lends it), then the rest.
+        env = {**os.environ, "PATH": os.pathsep.join((str(code.python.parent), JOB_ENV["PATH"]))}
+    command = [*snakemake, "--snakefile", str(snakefile), "--directory", str(workdir.resolve()),
+               "--configfile", str(config_file.resolve()), "--cores", str(cores), "--keep-going", "--quiet"]
+    if forcerun:
+        command += ["--forcerun", *forcerun]
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, env=JOB_ENV)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
     if done.returncode != 0:
         raise RuntimeError(f"workflow failed in {workdir}:\n{done.stderr[-3000:]}")
     return time.monotonic() - started
