@@ -9,7 +9,11 @@ Sources of the rules and defaults
   test of alt versus reference reads on the two strands significant at 0.001, *and* at least 85%
   of the alt reads on one strand), with one condition of ours: the site's minor strand must hold at
   least 20% of all its reads, so that an amplicon or a site read on one strand only is not called
-  biased for being what it is. (GATK's FisherStrand is the same test.)
+  biased for being what it is. (GATK's FisherStrand is the same test.) SNVs only, as LoFreq's
+  default (indels only with --sb-incl-indels): an indel or ITD junction near one end of an
+  amplicon is read by one strand's reads only, while the other strand's reads cover its position
+  without reaching the junction (real getITD amplicon data: a 21-bp ITD at 70% in 1,725 reverse
+  and 2 forward reads).
 * ReadEnd (SNVs): the median distance of the alt bases from the nearer read end is under 5 bases
   (VarDict's read-position filter -P 5; Mutect2's --min-median-read-position was 5 in GATK 4.0)
   while the reference bases' median is at least twice that (ours: at an amplicon end every base is
@@ -93,7 +97,7 @@ def artefact_filters(vartype: str, vaf: float, evidence: AlleleEvidence,
                      settings: ArtefactSettings = ArtefactSettings()) -> list[str]:
     """The FILTER names this allele fails, in a fixed order."""
     filters = []
-    if strand_biased(evidence.strands, settings):
+    if vartype == "SNV" and strand_biased(evidence.strands, settings):
         filters.append("StrandBias")
     if vartype == "SNV" and at_read_ends(evidence, settings):
         filters.append("ReadEnd")

@@ -22,14 +22,17 @@ How a call is counted
   (smaller insertions and deletions there are dropped). One is VARTYPE=ITD when it is templated
   (is_tandem_duplication) and in frame or at least 6 bp long (is_itd_length); any other is
   VARTYPE=INS: reported, but not an ITD for the clinic.
-* Depth for an indel: the number of reads crossing, with ``anchor`` bases on both sides, the
-  junctions that both alleles share. For an insertion after position p whose first m bases copy
-  the reference after p, those are the junctions p|p+1 and p+m|p+m+1: every haplotype, wild-type
-  or mutant, has each once. Unlike counting only reads that span the whole duplicated segment,
-  this does not make longer ITDs look more frequent. For a deletion of p+1..q the junctions are
-  p|p+1 and q|q+1. A DELINS replacing n bases by m is counted on reads that hold 2 * anchor +
-  max(n, m) bases around it, mutant and wild-type alike (delins_counts), so that its longer
-  allele is not under-counted. VAF = alt / max(depth, alt).
+* Depth for an NPM1 or TKD-region indel (INS, DEL, DELINS): counted on reads long enough to show
+  either allele (delins_counts): ``anchor`` bases on both sides plus the longer allele's changed
+  bases, mutant and wild-type reads alike. Counting each allele on the reads that can show it
+  alone would favour the shorter one: with 50-bp reads a 4-bp NPM1 insertion needs 34 read bases
+  and the wild type 30, which reads a 40% allele as 35%. For an FLT3-ITD, the number of reads
+  crossing, with ``anchor`` bases on both sides, the junctions that both alleles share (the
+  junctions p|p+1 and p+m|p+m+1 of an insertion after p whose first m bases copy the reference
+  after p), before the junction k-mer recount below; when that count comes out no larger than the
+  alt reads (short reads: a long ITD's reads are mostly soft-clipped), the reads crossing the
+  insertion point without the ITD are added to the alt reads instead (depth_with_wild_type), so
+  that a VAF of 1.0 always means that no wild-type read crosses the site. VAF = alt / max(depth, alt).
 * NPM1: the aligner soft-clips a complex allele near a read's end where it aligns a wild-type
   read to the end; a clipped read that matches an allele's haplotype (clip included) nearly
   perfectly and far better than the wild type counts for it (haplotypes.rescue_clipped), and
@@ -551,7 +554,10 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings, resolved: Res
                 vartype = "ITD"  # templated, and in frame or long; any other insertion stays INS
         elif vartype == "DEL":
             shared_junctions.append(variant.pos + variant.length)
-        if vartype == "DELINS":
+        if vartype in ("DELINS", "INS", "DEL"):
+            # Counted on reads long enough for either allele (delins_counts): with 50-bp reads a
+            # 4-bp NPM1 insertion needs 34 read bases and the wild type only 30 if each is
+            # counted on its own, which reads a 40% allele as 35%.
             reads, depth = delins_counts(scan, variant, reads, evidence, settings.anchor)
         else:
             if scan.clipped:

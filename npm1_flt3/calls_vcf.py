@@ -58,7 +58,7 @@ CALLER_FILTERS = (
     HeaderField("FILTER", "LowVAF", "VAF below min_vaf (min_vaf_tkd for TKD)"),
     HeaderField("FILTER", "Unanchored", "Under half as many reads cross the site with anchor bases on both "
                 "sides as carry the allele (end of reads or amplicon)"),
-    HeaderField("FILTER", "StrandBias", "At least 85% of the alt reads on one strand while both strands cover "
+    HeaderField("FILTER", "StrandBias", "SNV: at least 85% of the alt reads on one strand while both strands cover "
                 "the site (each >= 20% of its reads); Fisher exact p < 0.001"),
     HeaderField("FILTER", "ReadEnd", "SNV: median alt base under 5 bases from a read end, reference bases not"),
     HeaderField("FILTER", "LowMapQ", "Median mapping quality of the alt reads under 30"),

@@ -250,7 +250,7 @@ def background_args():
     if not settings["enabled"]:
         args.append("--no-background")
     if PANEL_OF_NORMALS:
-        args.append("--pon " + shlex.quote(PANEL_OF_NORMALS_INPUT["pon"]))
+        args.append(f"--pon {shlex.quote(PANEL_OF_NORMALS_INPUT['pon'])}")
     return " ".join(args)
 
 

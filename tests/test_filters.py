@@ -53,6 +53,12 @@ def test_few_alt_reads_on_one_strand_are_no_evidence_of_bias():
     assert artefact_filters("SNV", 0.004, evidence(StrandCounts(3, 0, 500, 500))) == []
 
 
+def test_indels_are_never_strand_biased():
+    # Real getITD amplicon data: a 21-bp ITD at 70% in 1,725 reverse reads and 2 forward ones, the
+    # forward reads covering the position without reaching the junction.
+    assert artefact_filters("ITD", 0.70, evidence(StrandCounts(2, 1725, 2402, 2482))) == []
+
+
 def test_snv_bases_only_at_read_ends_fail_the_read_position_filter():
     found = artefact_filters("SNV", 0.02, evidence(alt_ends=(0, 1, 2, 3, 2), ref_ends=(30, 50, 12, 70)))
     assert found == ["ReadEnd"]

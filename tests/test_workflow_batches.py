@@ -77,14 +77,17 @@ def test_a_sample_in_two_batches_is_refused(demo_bams, tmp_path):
     assert not (tmp_path / "all/cohort.tsv").exists()
 
 
-def test_adding_a_sample_runs_only_the_new_one(demo_bams, tmp_path):
+def test_adding_a_sample_aligns_and_calls_only_the_new_one(demo_bams, tmp_path):
     run_workflow(tmp_path, write_sheet(tmp_path, {"S01": demo_bams["S01"]}))
-    called = (tmp_path / "results/calls/S01.vcf.gz").stat().st_mtime_ns
+    called = (tmp_path / "results/calls/S01.candidates.vcf").stat().st_mtime_ns
     sheet = write_sheet(tmp_path, {"S01": demo_bams["S01"], "S02": demo_bams["S02"]})
     planned = planned_rules(tmp_path, sheet)
     assert planned["npm1_flt3_call"] == 1 and planned["import_alignment"] == 1  # S02 only
+    # The batch's error background now has S02 in it: every sample is filtered against it again
+    # (a second per sample), nothing is aligned or called again.
+    assert planned["npm1_flt3_background"] == 1 and planned["npm1_flt3_annotate"] == 2
     run_workflow(tmp_path, sheet)
-    assert (tmp_path / "results/calls/S01.vcf.gz").stat().st_mtime_ns == called
+    assert (tmp_path / "results/calls/S01.candidates.vcf").stat().st_mtime_ns == called
     assert len(pd.read_csv(tmp_path / "results/cohort/cohort.tsv", sep="\t")) == 2
 
 
@@ -94,10 +97,15 @@ def test_a_failing_sample_does_not_lose_the_others(demo_bams, tmp_path):
     sheet = write_sheet(tmp_path, {"S01": demo_bams["S01"], "S02": str(broken)})
     result = run_workflow(tmp_path, sheet, "--keep-going", check=False)
     assert result.returncode != 0
-    assert (tmp_path / "results/calls/S01.vcf.gz").exists()
-    assert (tmp_path / "results/calls/S01.vcf.gz.tbi").exists()
+    # S01 is aligned and called; its final VCF waits for the batch's error background, which needs
+    # every sample: a fixed (or removed) S02 then costs S02's jobs and the batch steps only.
+    assert (tmp_path / "results/calls/S01.candidates.vcf").exists()
+    assert (tmp_path / "results/calls/S01.profile.tsv.gz").exists()
     assert not (tmp_path / "results/calls/S02.vcf.gz").exists()
     assert not (tmp_path / "results/cohort/cohort.tsv").exists()  # never a cohort missing a sample
+    sheet = write_sheet(tmp_path, {"S01": demo_bams["S01"]})
+    planned = planned_rules(tmp_path, sheet)
+    assert "npm1_flt3_call" not in planned and "import_alignment" not in planned
 
 
 def test_an_interrupted_run_resumes_cleanly(demo_bams, tmp_path):
