@@ -565,7 +565,7 @@ def indel_calls(scan: RegionScan, fetch, settings: CallerSettings, resolved: Res
                 reads = {key for key in reads if key not in scan.clipped
                          or evidence[key].crosses(shared_junctions, settings.anchor)}
             depth = round(sum(scan.crossing(j, settings.anchor) for j in shared_junctions) / len(shared_junctions))
-            if depth <= len(reads) and vartype in ("INS", "ITD"):
+            if depth <= len(reads) and vartype == "ITD":
                 depth = depth_with_wild_type(scan, variant, reads, settings.anchor)
         if len(reads) < settings.report_min_alt_reads:
             continue

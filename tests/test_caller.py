@@ -375,3 +375,34 @@ def test_itd_region_insertions_from_3_bp_are_itds_only_in_frame(length, vartype,
     calls, _ = call(builder, tmp_path)
     assert [(c.variant, c.vartype, c.length) for c in calls] == [(variant, vartype, length)]
     assert (calls[0].itd_ar is not None) == (vartype == "ITD")
+
+
+def test_an_itd_seen_only_in_clipped_reads_never_reads_vaf_1_from_mutant_reads_alone(tmp_path):
+    # Short reads and a 60-bp ITD (chr13:28034085-28034144 duplicated): the 5 mutant reads are
+    # aligned up to the copy's end and clipped, so they cross neither shared junction with 15
+    # bases each side; 10 wild-type 45-base reads cross the insertion point and not the far
+    # junction. Junction depth alone would be 5 = the alt reads: VAF 1.0 (the 2x50 case).
+    first, last = 28034085, 28034144
+    itd = tandem_duplication("chr13", first, last, GENOME.fetch)
+    builder = BamBuilder()
+    for start in range(28034100, 28034105):
+        seq = GENOME.fetch("chr13", start, last) + GENOME.fetch("chr13", first, first + 19)
+        builder.add("chr13", start, [(0, last - start + 1), (4, 20)], seq)
+    for start in range(itd.pos - 25, itd.pos - 15):
+        builder.add("chr13", start, [(0, 45)], GENOME.fetch("chr13", start, start + 44))
+    calls, _ = call(builder, tmp_path)
+    [found] = [c for c in calls if c.vartype == "ITD"]
+    assert found.variant == itd
+    assert (found.alt_reads, found.depth) == (5, 15)  # the 10 wild-type reads are in the depth
+
+
+def test_a_wild_type_read_too_short_to_show_the_insertion_is_not_in_the_depth(tmp_path):
+    # A type A read needs 15 + 4 + 15 read bases around c.863; a wild-type read holding only the
+    # 30 bases around the junction could not have shown it, and counting it would lower the VAF
+    # of short reads (2x50: 40% read as 35%).
+    builder = type_a_sample(4, 16)
+    for _ in range(10):  # 15 bases on each side of the insertion point: 30 bases, not 34
+        builder.add("chr5", TYPE_A.pos - 14, [(0, 30)], GENOME.fetch("chr5", TYPE_A.pos - 14, TYPE_A.pos + 15))
+    calls, _ = call(builder, tmp_path)
+    [found] = calls
+    assert (found.alt_reads, found.depth) == (4, 20)
