@@ -11,11 +11,22 @@
 
 Per read length (capture, ~1000x at the hotspots, 2000x over NPM1 exon 12 where the NPM1 VAF is
 <= 0.02, as in benchmarks/truthsets.py): four wild-type controls; NPM1 types A, B, D at VAF 0.4,
-0.05, 0.01 and 0.003; FLT3-ITDs of 6, 21, 45, 90, 150, 240 and 300 bp (up to twice the read length
-and beyond it for the short reads; the ITD region holds nothing longer than ~300 bp) at VAF 0.4 and
-0.05, every third with non-templated extra bases; D835Y at 0.05 and 0.02. Variants are packed as
-in truthsets.py (one ITD per variant sample, NPM1 and TKD added to random ITD samples): 18 samples
-per read length. The variants (and where they sit) are the same at every read length; names
+0.05, 0.01 and 0.003; FLT3-ITDs of three lengths per ITD length bin of benchmarks/score.py
+(6, 15, 21 | 45, 60, 90 | 105, 126, 150 | 180, 240, 300 bp: up to twice the read length and beyond
+it for the short reads; the ITD region holds nothing longer than ~300 bp) at VAF 0.4 and 0.05, so
+six ITDs per bin, every third with non-templated extra bases; D835Y at 0.05 and 0.02. Variants are
+packed as in truthsets.py (one ITD per variant sample, NPM1 and TKD added to random ITD samples):
+28 samples per read length.
+
+truth.tsv has two more columns than the other sets' (ROUGH_TRUTH_COLUMNS): ``realised_vaf``, the
+allele fraction of the simulated molecules, and ``realised_fragments`` (``variant/all``). ART
+samples each haplotype on its own, so the number of fragments covering a point of the mutant
+haplotype and of the wild type are independent counts: a nominal 0.4 is realised as 0.36-0.43.
+``realised_vaf`` is, of ART's read pairs (before any artefact: no duplicate, no hopped-in pair)
+whose fragment covers the variant (an SNV: its base; an insertion: the anchor base and the next
+one, each on its own haplotype's coordinates), the share from the variant's haplotype. Fragment
+ends come from ART's SAM output (``-sam``, the rough set only; the FASTQs are the same with or
+without it). The variants (and where they sit) are the same at every read length; names
 (``r050_01``...) follow a seeded shuffle per batch.
 
 2x300 is not simulated: art_illumina's built-in profiles stop at 250 bp (MSv1, MSv3), and there is
@@ -31,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import random
 import shutil
 import sys
@@ -48,7 +60,7 @@ from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import load_transcripts
 
 NAME = "rough"
-ROUGH_VERSION = 1
+ROUGH_VERSION = 2  # 2: realised_vaf in truth.tsv; three ITD lengths per length bin (28 samples)
 MARKER = "truthset.json"
 
 # Read length -> ART profile and library. 50 and 75: NextSeq 500 v2 (ART's NS50 goes to 75 bp);
@@ -69,13 +81,16 @@ UNSUPPORTED_READ_LENGTHS = {
 }
 DEFAULT_READ_LENGTHS = tuple(SEQUENCING)
 
-ITD_LENGTHS = (6, 21, 45, 90, 150, 240, 300)
+# Three per ITD length bin of benchmarks/score.py (1-30, 31-90, 91-150, 151-300), times two VAFs: six
+# ITDs per bin and read length; all in frame (multiples of 3).
+ITD_LENGTHS = (6, 15, 21, 45, 60, 90, 105, 126, 150, 180, 240, 300)
 ITD_VAFS = (0.40, 0.05)
 NPM1_VAFS = (0.40, 0.05, 0.01, 0.003)
 TKD = (("D835Y", 0.05), ("D835Y", 0.02))
 WILDTYPE_CONTROLS = 4
 
 INFO_COLUMNS = truthsets.INFO_COLUMNS
+ROUGH_TRUTH_COLUMNS = truthsets.TRUTH_COLUMNS + ["realised_vaf", "realised_fragments"]
 ARTEFACT_COLUMNS = ["sample", "kind", "site", "rate", "injected", "out_of", "detail"]
 
 # Strand-specific error sites: (label, chrom, first, last) windows a site is drawn from; the NPM1
@@ -194,15 +209,148 @@ def build_batch(read_length: int, seed: int, scale: float, fetch, exons_tsv: Pat
 _REFERENCES: dict[str, GenomeReference] = {}
 
 
+def run_art_fragments(sequence: str, options: list[str], art_seed: int, workdir: Path
+                      ) -> tuple[list[tuple[str, ...]], list[tuple[int, int]]]:
+    """simulation.run_art for read pairs, plus each pair's fragment span on `sequence` (0-based,
+    inclusive), from ART's SAM output. The reads are those run_art returns: -sam only adds a file."""
+    fasta = workdir / "hap.fa"
+    fasta.write_text(">hap\n" + sequence + "\n")
+    prefix = workdir / "out"
+    command = ["art_illumina", *options, "-i", str(fasta), "-o", str(prefix),
+               "-rs", str(art_seed), "-na", "-sam", "-q"]
+    done = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip()[-500:]
+        raise SimulationError(f"art_illumina failed ({' '.join(command)}): {message}")
+    mates1, mates2 = _named_fastq(Path(f"{prefix}1.fq")), _named_fastq(Path(f"{prefix}2.fq"))
+    if len(mates1) != len(mates2):
+        raise SimulationError("art_illumina wrote unequal mate files")
+    spans = sam_fragment_spans(Path(f"{prefix}.sam"))
+    records, fragments = [], []
+    for (name1, s1, q1), (name2, s2, q2) in zip(mates1, mates2):
+        pair = name1.removesuffix("/1")
+        if pair != name2.removesuffix("/2") or pair not in spans:
+            raise SimulationError(f"art_illumina: read pair {name1} / {name2} not in its SAM output")
+        records.append((s1, q1, s2, q2))
+        fragments.append(spans[pair])
+    return records, fragments
+
+
+def _named_fastq(path: Path) -> list[tuple[str, str, str]]:
+    lines = path.read_text().splitlines()
+    return [(lines[i][1:].split()[0], lines[i + 1], lines[i + 3]) for i in range(0, len(lines) - 3, 4)]
+
+
+def _reference_length(cigar: str) -> int:
+    length, number = 0, ""
+    for char in cigar:
+        if char.isdigit():
+            number += char
+        else:
+            if char in "M=XDN":
+                length += int(number)
+            number = ""
+    return length
+
+
+def sam_fragment_spans(sam: Path) -> dict[str, tuple[int, int]]:
+    """Pair name -> (first, last) base of the fragment on the haplotype, 0-based inclusive: from the
+    leftmost mate's start to the rightmost mate's end."""
+    ends: dict[str, list[int]] = {}
+    with sam.open() as handle:
+        for line in handle:
+            if line.startswith("@"):
+                continue
+            fields = line.split("\t", 6)
+            start = int(fields[3]) - 1
+            ends.setdefault(fields[0], []).extend((start, start + _reference_length(fields[5]) - 1))
+    return {name: (min(points), max(points)) for name, points in ends.items()}
+
+
+def variant_points(planted: Planted, region: Region, other: list[Planted]) -> tuple[int, int]:
+    """The bases (first, last; 0-based on that haplotype) a fragment must cover to count for
+    `planted`: an SNV (or equal-length change) its own bases, an insertion or deletion the anchor
+    base and the next one (for an ITD: the insertion point). On the haplotype of another variant of
+    the region the point moves by that variant's length change when it lies before."""
+    variant = planted.variant
+    anchor = variant.pos - region.start
+    if len(variant.ref) == len(variant.alt):
+        first, last = anchor, anchor + len(variant.ref) - 1
+    else:
+        first, last = anchor, anchor + 1
+    shift = sum(len(p.variant.alt) - len(p.variant.ref) for p in other if p.variant.pos < variant.pos)
+    return first + shift, last + shift
+
+
+def realised_counts(inside: list[Planted], region: Region, spans: list[list[tuple[int, int]]]
+                    ) -> list[tuple[int, int]]:
+    """(fragments of the variant's haplotype, fragments of every haplotype) covering each variant
+    of `inside`; spans[0] are the wild type's fragments, spans[i + 1] those of inside[i]."""
+    counts = []
+    for index, planted in enumerate(inside):
+        own = total = 0
+        for h_index, fragments in enumerate(spans):
+            others = [] if h_index in (0, index + 1) else [inside[h_index - 1]]
+            first, last = variant_points(planted, region, others)
+            covering = sum(start <= first and last <= end for start, end in fragments)
+            total += covering
+            if h_index == index + 1:
+                own = covering
+        counts.append((own, total))
+    return counts
+
+
+def simulate_with_truth(sample: Sample, ref: GenomeReference, exons_tsv: Path, seed: int, scale: float
+                        ) -> tuple[Reads, list[tuple[int, int] | None]]:
+    """simulation.simulate_sample (the same reads in the same order: same ART seeds, same shuffle) for
+    a paired capture sample, plus (variant fragments, all fragments) covering each planted variant,
+    in sample.planted order (None: no region holds it)."""
+    if not sample.paired or simulate.sequencing_of(sample).amplicon:
+        raise SimulationError("the rough set simulates paired capture samples only")
+    reads = Reads(True)
+    counts: dict[int, tuple[int, int]] = {}
+    depth = sample.depth if sample.depth is not None else simulate.CAPTURE_DEPTH * scale
+    with tempfile.TemporaryDirectory(prefix="npm1_flt3_art_") as tmp:
+        for r_index, region in enumerate(simulate.sample_regions(sample, exons_tsv)):
+            haps = simulate.haplotypes(region, sample.planted, ref.fetch)
+            inside = [i for i, p in enumerate(sample.planted) if simulate._within(p.variant, region)]
+            region_depth = depth if region.depth is None else region.depth
+            spans = []
+            for h_index, (sequence, fraction) in enumerate(haps):
+                options = simulate.art_arguments(sample, len(sequence), region_depth, fraction, scale)
+                fragments = []
+                if options:
+                    art_seed = derived_seed(seed, sample.name, r_index, h_index)
+                    records, fragments = run_art_fragments(sequence, options, art_seed, Path(tmp))
+                    reads.records += records
+                spans.append(fragments)
+            for i, count in zip(inside, realised_counts([sample.planted[i] for i in inside], region, spans)):
+                counts[i] = count
+    random.Random(derived_seed(seed, sample.name, "shuffle")).shuffle(reads.records)
+    return reads, [counts.get(i) for i in range(len(sample.planted))]
+
+
 def _library(job) -> tuple[str, list, dict]:
-    """ART reads of one sample with its library artefacts (8-oxoG, PCR duplicates); worker side."""
+    """ART reads of one sample with its library artefacts (8-oxoG, PCR duplicates), and the realised
+    counts of its variants (before any artefact); worker side."""
     sample, reference, exons_tsv, seed, scale = job
     if reference not in _REFERENCES:
         _REFERENCES[reference] = GenomeReference(reference)
-    reads = simulate.simulate_sample(sample, _REFERENCES[reference], Path(exons_tsv), seed, scale)
+    reads, realised = simulate_with_truth(sample, _REFERENCES[reference], Path(exons_tsv), seed, scale)
     records, oxog = artefacts.oxog(reads.records, random.Random(derived_seed(seed, sample.name, "oxog")))
     records, dups = artefacts.pcr_duplicates(records, random.Random(derived_seed(seed, sample.name, "dup")))
-    return sample.name, records, {"oxog": oxog, "duplicates": dups}
+    return sample.name, records, {"oxog": oxog, "duplicates": dups, "realised": realised}
+
+
+def truth_rows(samples: list[tuple[Sample, str]], realised: dict[str, list]) -> list[dict[str, object]]:
+    """truthsets.truth_rows plus realised_vaf and realised_fragments (variant/all)."""
+    rows = truthsets.truth_rows(samples)
+    counts = [c for s, _ in samples for c in realised[s.name]]
+    for row, count in zip(rows, counts, strict=True):
+        own, total = count if count else (0, 0)
+        row["realised_vaf"] = f"{own / total:.4f}" if total else ""
+        row["realised_fragments"] = f"{own}/{total}" if count else ""
+    return rows
 
 
 def _sequencing(job) -> tuple[str, list, dict]:
@@ -266,7 +414,8 @@ def write_batch(outdir: Path, read_length: int, ref: GenomeReference, exons_tsv:
     rows.sort(key=lambda row: order[row["sample"]])
     cohort = [s for s, _ in samples]
     simulate.write_tsv(outdir / "samples.tsv", simulate.SHEET_COLUMNS, sheet)
-    simulate.write_tsv(outdir / "truth.tsv", truthsets.TRUTH_COLUMNS, truthsets.truth_rows(samples))
+    realised = {name: stats[name]["realised"] for name in stats}
+    simulate.write_tsv(outdir / "truth.tsv", ROUGH_TRUTH_COLUMNS, truth_rows(samples, realised))
     simulate.write_tsv(outdir / "truth_status.tsv", simulate.STATUS_COLUMNS, simulate.status_rows(cohort))
     simulate.write_tsv(outdir / "samples_info.tsv", INFO_COLUMNS, [
         {"sample": s.name, "set": NAME, "assay": s.assay, "read_length": read_length, "paired": "true",
@@ -296,6 +445,9 @@ def parameters(seed: int, scale: float, read_lengths: list[int], hopping_rate: f
             "oxog_rate": artefacts.OXOG_RATE, "pcr_duplicate_fraction": artefacts.PCR_DUPLICATE_FRACTION,
             "index_hopping_rate": hopping_rate,
         },
+        "realised_vaf": "of ART's read pairs (no duplicate, no hopped-in pair) whose fragment covers the "
+                        "variant (SNV: its base; insertion: anchor and next base, on each haplotype's own "
+                        "coordinates; fragment ends from ART's SAM output), the share from the variant's haplotype",
     }
 
 

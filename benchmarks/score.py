@@ -36,6 +36,7 @@ class TrueVariant:
     length: int
     vaf: float
     alt: str
+    realised_vaf: float | None = None  # the rough set's truth.tsv: the simulated molecules' fraction
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,13 @@ class Match:
             return None
         return abs(self.call.vaf - self.truth.vaf)
 
+    @property
+    def realised_vaf_error(self) -> float | None:
+        """|called - realised VAF| (truth sets with a realised_vaf column; None otherwise)."""
+        if not self.found or self.call.vaf is None or self.truth.realised_vaf is None:
+            return None
+        return abs(self.call.vaf - self.truth.realised_vaf)
+
 
 @dataclass
 class ToolScore:
@@ -90,6 +98,7 @@ def read_truth(set_dir: Path, npm1_exon12_start: int) -> list[TrueVariant]:
         truth.append(TrueVariant(
             sample=row["sample"], event=truth_event(row, npm1_exon12_start), chrom=row["chrom"],
             pos=int(row["pos"]), length=int(row["length"]), vaf=float(row["vaf"]), alt=row["alt"],
+            realised_vaf=float(row["realised_vaf"]) if row.get("realised_vaf") else None,
         ))
     return truth
 
