@@ -31,7 +31,7 @@ from pathlib import Path
 import pysam
 
 from npm1_flt3.atomic import AtomicOutput
-from npm1_flt3.calls_vcf import ANNOTATION_HEADER, SYMBOLIC_HEADER, header_lines
+from npm1_flt3.calls_vcf import ANNOTATION_HEADER, SYMBOLIC_HEADER, copy_record, header_lines
 from npm1_flt3.classify import NPM1_MUTATED, clinical_class
 from npm1_flt3.domains import flt3_domain, flt3_insertion_site_domain
 from npm1_flt3.hgvs import annotate_variant
@@ -64,7 +64,7 @@ def _write_annotated(vcf_in: Path, out: Path, genome: GenomeReference, transcrip
             records = []
             for record in source:
                 annotated = sink.new_record()
-                _copy_record(record, annotated)
+                copy_record(record, annotated)
                 # HGVS and domain come from the explicit allele, before any symbolic rewrite.
                 _add_annotation(annotated, genome, transcripts)
                 if symbolic_min_length > 0:
@@ -74,18 +74,6 @@ def _write_annotated(vcf_in: Path, out: Path, genome: GenomeReference, transcrip
             contigs = list(header.contigs)
             for annotated in sorted(records, key=lambda r: (contigs.index(r.chrom), r.pos)):
                 sink.write(annotated)
-
-
-def _copy_record(source, target) -> None:
-    target.chrom, target.pos, target.id = source.chrom, source.pos, source.id
-    target.alleles = source.alleles
-    for name in source.filter:
-        target.filter.add(name)
-    for key, value in source.info.items():
-        target.info[key] = value
-    for sample in source.samples:
-        for key, value in source.samples[sample].items():
-            target.samples[sample][key] = value
 
 
 def _add_annotation(record, genome: GenomeReference, transcripts) -> None:

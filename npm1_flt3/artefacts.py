@@ -41,6 +41,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
+from npm1_flt3.stats import fisher_exact
 from npm1_flt3.variants import Fetch, Variant
 
 
@@ -164,21 +165,3 @@ def smallest_unit(sequence: str) -> str:
         if len(sequence) % size == 0 and sequence[:size] * (len(sequence) // size) == sequence:
             return sequence[:size]
     return sequence
-
-
-def fisher_exact(a: int, b: int, c: int, d: int) -> float:
-    """Two-sided Fisher exact p-value of the table [[a, b], [c, d]] (sum of the probabilities of
-    all tables with the same margins that are no more likely than this one)."""
-    row1, col1, total = a + b, a + c, a + b + c + d
-    low, high = max(0, row1 + col1 - total), min(row1, col1)
-
-    def log_p(x: int) -> float:
-        return (_log_choose(col1, x) + _log_choose(total - col1, row1 - x) - _log_choose(total, row1))
-
-    observed = log_p(a)
-    p = sum(math.exp(log_p(x)) for x in range(low, high + 1) if log_p(x) <= observed + 1e-9)
-    return min(p, 1.0)
-
-
-def _log_choose(n: int, k: int) -> float:
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)

@@ -70,7 +70,7 @@ CALLER_FILTERS = (
 BACKGROUND_HEADER = (
     HeaderField("FILTER", "ErrorBackground", "Not above the per-site, per-strand error background "
                 "(beta-binomial per strand, Fisher-combined p > alpha; INFO BG_*)"),
-    HeaderField("FILTER", "CrossSample", "Below 1% here and at most 2% of its VAF in another patient's sample "
+    HeaderField("FILTER", "CrossSample", "Below 1% here and at most 1% of its VAF in another patient's sample "
                 "of the batch (INFO CONTAM_SOURCE): possible index hopping or contamination"),
     _info("BG_P", "1", "Float", "Error-background test: Fisher-combined one-sided p of the two strands"),
     _info("BG_SOURCE", "1", "String", "Control of the error background: batch, pon, batch+pon or default "
@@ -131,6 +131,19 @@ ALL_FIELDS = (*CALLER_HEADER, *BACKGROUND_HEADER, *ANNOTATION_HEADER, *SYMBOLIC_
 
 def header_lines(fields: tuple[HeaderField, ...]) -> list[str]:
     return [field.line for field in fields]
+
+
+def copy_record(source, target) -> None:
+    """Copy one pysam VariantRecord into a new record of another header (one with more fields)."""
+    target.chrom, target.pos, target.id = source.chrom, source.pos, source.id
+    target.alleles = source.alleles
+    for name in source.filter:
+        target.filter.add(name)
+    for key, value in source.info.items():
+        target.info[key] = value
+    for sample in source.samples:
+        for key, value in source.samples[sample].items():
+            target.samples[sample][key] = value
 
 
 # --- one call -----------------------------------------------------------------------------------

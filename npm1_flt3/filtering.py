@@ -16,7 +16,7 @@ import pysam
 from npm1_flt3.atomic import AtomicOutput
 from npm1_flt3.background import (BackgroundModel, BackgroundSettings, contamination_source, read_model,
                                   read_profile, test_background)
-from npm1_flt3.calls_vcf import BACKGROUND_HEADER, header_lines
+from npm1_flt3.calls_vcf import BACKGROUND_HEADER, copy_record, header_lines
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval
 
@@ -33,7 +33,8 @@ def filter_vcf(vcf_in: Path, vcf_out: Path, profile_path: Path, patient: str, ge
         records = []
         newly_filtered_itd = False
         for record in source:
-            copy = header_record(header, record)
+            copy = header.new_record()
+            copy_record(record, copy)
             key = (record.chrom, record.pos, record.ref, record.alts[0])
             forward, reverse = profile.alleles.get(key, (0, 0))
             depth = profile.depth.get(key[:2], (0, 0))
@@ -59,18 +60,6 @@ def filter_vcf(vcf_in: Path, vcf_out: Path, profile_path: Path, patient: str, ge
             with pysam.VariantFile(str(tmp), "w", header=header) as sink:
                 for record in records:
                     sink.write(record)
-
-
-def header_record(header, record):
-    copy = header.new_record(contig=record.chrom, start=record.start, alleles=record.alleles, id=record.id)
-    for name in record.filter:
-        copy.filter.add(name)
-    for key, value in record.info.items():
-        copy.info[key] = value
-    for sample in record.samples:
-        for key, value in record.samples[sample].items():
-            copy.samples[sample][key] = value
-    return copy
 
 
 def _add_filter(record, name: str) -> None:

@@ -1,4 +1,5 @@
-"""Confidence intervals for the fractions the caller reports."""
+"""Confidence intervals for the fractions the caller reports, and the tests its filters make
+(npm1_flt3/artefacts.py, npm1_flt3/background.py)."""
 
 from __future__ import annotations
 
@@ -64,20 +65,71 @@ def detection_limit(depth: int, min_alt_reads: int, confidence: float = 0.95) ->
     low, high = 0.0, 1.0
     for _ in range(60):
         middle = (low + high) / 2
-        if _at_least(min_alt_reads, depth, middle) >= confidence:
+        if binomial_sf(min_alt_reads, depth, middle) >= confidence:
             high = middle
         else:
             low = middle
     return high
 
 
-def _at_least(successes: int, trials: int, p: float) -> float:
+def binomial_sf(successes: int, trials: int, p: float) -> float:
     """P(X >= successes) for X ~ Binomial(trials, p), terms in log space (depths reach 10^5)."""
     if successes <= 0 or p >= 1:
         return 1.0
     if p <= 0:
         return 0.0
     log_p, log_q = math.log(p), math.log1p(-p)
-    below = sum(math.exp(math.lgamma(trials + 1) - math.lgamma(k + 1) - math.lgamma(trials - k + 1)
-                         + k * log_p + (trials - k) * log_q) for k in range(successes))
+    below = sum(math.exp(_log_choose(trials, k) + k * log_p + (trials - k) * log_q) for k in range(successes))
     return 1.0 - below
+
+
+# --- tests of the filters ------------------------------------------------------------------------
+
+def betabinomial_sf(successes: int, trials: int, mu: float, rho: float) -> float:
+    """P(X >= successes) for X ~ BetaBinomial(trials, mean mu, overdispersion rho)."""
+    if successes <= 0:
+        return 1.0
+    if successes > trials:
+        return 0.0
+    mu = min(max(mu, 1e-12), 1 - 1e-12)
+    dispersion = (1 - rho) / rho
+    a, b = mu * dispersion, (1 - mu) * dispersion
+    log_pmf = (_log_choose(trials, successes) + math.lgamma(successes + a) + math.lgamma(trials - successes + b)
+               - math.lgamma(trials + a + b) + math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b))
+    term = math.exp(log_pmf)
+    total = term
+    x = successes
+    while x < trials:
+        # P(x + 1) / P(x) = (n - x)(x + a) / ((x + 1)(n - x - 1 + b))
+        term *= (trials - x) * (x + a) / ((x + 1) * (trials - x - 1 + b))
+        total += term
+        x += 1
+        if term < total * 1e-12:
+            break
+    return min(total, 1.0)
+
+
+def _log_choose(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def fisher_combined(p_forward: float, p_reverse: float) -> float:
+    """Fisher's method for two p-values: chi-square with 4 degrees of freedom,
+    P = exp(-X/2) (1 + X/2) with X = -2 ln(p1 p2)."""
+    p_forward, p_reverse = max(p_forward, 1e-300), max(p_reverse, 1e-300)
+    half = -(math.log(p_forward) + math.log(p_reverse))
+    return min(math.exp(-half) * (1 + half), 1.0)
+
+
+def fisher_exact(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided Fisher exact p-value of the table [[a, b], [c, d]] (sum of the probabilities of
+    all tables with the same margins that are no more likely than this one)."""
+    row1, col1, total = a + b, a + c, a + b + c + d
+    low, high = max(0, row1 + col1 - total), min(row1, col1)
+
+    def log_p(x: int) -> float:
+        return (_log_choose(col1, x) + _log_choose(total - col1, row1 - x) - _log_choose(total, row1))
+
+    observed = log_p(a)
+    p = sum(math.exp(log_p(x)) for x in range(low, high + 1) if log_p(x) <= observed + 1e-9)
+    return min(p, 1.0)

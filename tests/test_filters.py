@@ -14,12 +14,12 @@ from npm1_flt3.artefacts import (
     Repeat,
     StrandCounts,
     artefact_filters,
-    fisher_exact,
     repeat_context,
     slippage_min_vaf,
     smallest_unit,
 )
 from npm1_flt3.reference import GenomeReference
+from npm1_flt3.stats import fisher_exact
 from npm1_flt3.variants import Variant, insertion
 
 GENOME = GenomeReference(REFERENCE)
