@@ -54,8 +54,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from npm1_flt3.artefacts import repeat_context
 from npm1_flt3.atomic import open_atomically
 from npm1_flt3.stats import betabinomial_sf, binomial_sf, fisher_combined
+from npm1_flt3.variants import Variant
 
 PROFILE_COLUMNS = ["record", "chrom", "pos", "ref", "alt", "forward", "reverse", "reported_vaf"]
 MODEL_COLUMNS = ["record", "chrom", "pos", "ref", "alt", "samples", "alt_forward", "alt_reverse",
@@ -169,9 +171,6 @@ def default_rate(key: AlleleKey, fetch) -> float:
       the larger of its insertion and deletion curves), times 3 for library PCR slippage;
       other 1-2 bp indels 5e-5 (Strelka's L = 1 rate); longer indels 1e-6 (shearwater's mu.min).
     """
-    from npm1_flt3.artefacts import repeat_context  # no import cycle: artefacts imports nothing of ours but variants
-    from npm1_flt3.variants import Variant
-
     chrom, pos, ref, alt = key
     if len(ref) == len(alt) == 1:
         return 5e-4 if (ref, alt) in (("G", "T"), ("C", "A")) else 1e-3 / 3
@@ -353,7 +352,7 @@ def _control_of(model: BackgroundModel | None, key: AlleleKey, sample: str,
     return max(samples, 0), (max(alt_f, 0), max(alt_r, 0)), (max(depth_f, 0), max(depth_r, 0)), control.rho
 
 
-def test_background(key: AlleleKey, sample: str, own: tuple[int, int, int, int], fetch,
+def against_background(key: AlleleKey, sample: str, own: tuple[int, int, int, int], fetch,
                     batch: BackgroundModel | None, pon: BackgroundModel | None,
                     settings: BackgroundSettings = BackgroundSettings()) -> BackgroundResult:
     """Test one sample's allele (own = alt forward, alt reverse, depth forward, depth reverse)."""

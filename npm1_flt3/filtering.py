@@ -15,7 +15,7 @@ import pysam
 
 from npm1_flt3.atomic import AtomicOutput
 from npm1_flt3.background import (BackgroundModel, BackgroundSettings, contamination_source, read_model,
-                                  read_profile, test_background)
+                                  read_profile, against_background)
 from npm1_flt3.calls_vcf import BACKGROUND_HEADER, copy_record, header_lines
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval
@@ -39,7 +39,7 @@ def filter_vcf(vcf_in: Path, vcf_out: Path, profile_path: Path, patient: str, ge
             forward, reverse = profile.alleles.get(key, (0, 0))
             depth = profile.depth.get(key[:2], (0, 0))
             if background:
-                result = test_background(key, sample, (forward, reverse, *depth), genome.fetch, batch, pon, settings)
+                result = against_background(key, sample, (forward, reverse, *depth), genome.fetch, batch, pon, settings)
                 copy.info["BG_P"] = float(f"{result.p:.3g}")
                 copy.info["BG_SOURCE"] = result.source
                 copy.info["BG_RATE"] = tuple(float(f"{rate:.3g}") for rate in result.rate)

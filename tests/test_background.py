@@ -16,7 +16,7 @@ from npm1_flt3.background import (
     contamination_source,
     read_model,
     read_profile,
-    test_background as background_test,
+    against_background as background_test,
     write_model,
     write_profile,
 )
