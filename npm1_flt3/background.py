@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
