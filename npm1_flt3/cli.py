@@ -19,6 +19,7 @@ COMMANDS = {
     "targets": ("npm1_flt3.hotspots", "write the hotspot BED for a reference"),
     "alignment-targets": ("npm1_flt3.alignment_input",
                           "check an input BAM/CRAM against the reference; write its target BED"),
+    "consensus": ("npm1_flt3.consensus", "one consensus read pair per UMI molecule, from aligned raw reads"),
     "call": ("npm1_flt3.caller", "call NPM1 / FLT3 variants in one sample's BAM"),
     "background": ("npm1_flt3.background", "build the batch's per-site error background from its site profiles"),
     "build-pon": ("npm1_flt3.panel_of_normals", "build a panel of normals (error background) from BAM/CRAM files"),
