@@ -1,18 +1,20 @@
 """Sample identity for MRD follow-up: do two samples of a patient come from the same person?
 
 Method (issue 14, item 4). Common germline SNPs inside the NPM1/FLT3 target regions
-(reference_data/identity_snps.tsv, PROVENANCE.md says where each comes from) are genotyped in
+(reference_data/identity_snps.tsv; reference_data/README.md says where each comes from) are genotyped in
 each sample by counting fragments, as the MRD counts are made (npm1_flt3/track.py), and the
 genotypes of a follow-up sample are compared with those of the patient's baseline sample.
 
 * Genotypes come from the alt-allele fraction at depth >= 20 fragments, with a gap between the
-  classes so that a borderline fraction is left uncalled rather than called wrong (GENOTYPE_BANDS).
+  classes so that a borderline fraction is left uncalled rather than called wrong (HOM_REF_MAX,
+  HET_RANGE, HOM_ALT_MIN).
 * Only opposite homozygotes (0/0 in one sample, 1/1 in the other) count against identity. This is
   somalier's IBS0 (Pedersen et al. 2020, Genome Med 12:62): a person cannot pass on, or lose his
   way into, the allele he does not carry. A het/hom difference does not count: AML cells often lose
   heterozygosity (13q uniparental disomy makes FLT3-ITD homozygous: Whitman et al. 2001, Cancer Res
-  61:7233; Fitzgibbon et al. 2005, Cancer Res 65:9152), so a diagnosis sample can be 1/1 where the remission sample is 0/1. Such
-  LOH-compatible differences are reported, not held against the match.
+  61:7233; Fitzgibbon et al. 2005, Cancer Res 65:9152), so a diagnosis sample can be 1/1 where
+  the remission sample is 0/1. Such LOH-compatible differences are reported, not held against the
+  match.
 * Sites that are 0/0 in both samples say almost nothing at a common SNP and are not informative.
 * A handful of SNPs cannot tell people apart: NGSCheckMate (Lee et al. 2017, Nucleic Acids Res
   45:e103) and somalier use thousands of common SNPs. Since only opposite homozygotes discriminate
@@ -37,7 +39,9 @@ from npm1_flt3.reference import GenomeReference, ReferenceError
 
 IDENTITY_SNPS_TSV = DATA_DIR / "identity_snps.tsv"
 
-MIN_DEPTH = 20  # fragments: below it a heterozygote is 0/0 or 1/1 by chance too often (0.5^20 ~ 1e-6 per side at 20)
+# Fragments. At 20, a heterozygote shows < 10 % or > 90 % alt by chance with probability ~4e-5
+# (binomial, p = 0.5), so it is not called homozygous; fewer fragments are left uncalled.
+MIN_DEPTH = 20
 # Alt-fraction bands. A germline het sits near 0.5 and a homozygote near 0 or 1 (errors ~1 %).
 # The gaps (0.1-0.25, 0.75-0.9) are left uncalled: contamination, allele bias of a capture or
 # amplicon, and LOH in part of the cells put a fraction there, and a wrong homozygous call is
