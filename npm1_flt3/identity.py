@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pysam
 
+from npm1_flt3.atomic import write_text_atomically
 from npm1_flt3.evidence import ReadFilter, base_calls
 from npm1_flt3.packaged import DATA_DIR
 from npm1_flt3.reference import GenomeReference, ReferenceError
@@ -188,3 +189,31 @@ def chance_match(alt_frequencies: list[float]) -> tuple[float, float]:
         no_opposite *= 1 - 2 * p * p * q * q
         identical *= p ** 4 + (2 * p * q) ** 2 + q ** 4
     return no_opposite, identical
+
+
+# --- the per-sample genotype table (written by npm1-flt3 track, read by npm1-flt3 mrd) -------------
+
+GENOTYPE_COLUMNS = ["rsid", "chrom", "pos", "ref", "alt", "ref_count", "alt_count", "depth", "genotype"]
+
+
+def write_genotypes(sites: list[SiteGenotype], out: Path) -> None:
+    lines = ["\t".join(GENOTYPE_COLUMNS)]
+    for site in sites:
+        snp = site.snp
+        lines.append("\t".join(map(str, [snp.rsid, snp.chrom, snp.pos, snp.ref, snp.alt, site.ref_count,
+                                         site.alt_count, site.depth, site.genotype or ""])))
+    write_text_atomically(out, "\n".join(lines) + "\n")
+
+
+def read_genotypes(path: Path, snps: list[IdentitySnp] | None = None) -> list[SiteGenotype]:
+    """A genotype table back as SiteGenotype rows (the SNPs' frequencies from the packaged table)."""
+    known = {_key(snp): snp for snp in (snps if snps is not None else load_identity_snps())}
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    sites = []
+    for row in rows:
+        key = (row["chrom"], int(row["pos"]), row["ref"], row["alt"])
+        snp = known.get(key) or IdentitySnp(*key, row["rsid"], None, "")
+        sites.append(SiteGenotype(snp, int(row["ref_count"]), int(row["alt_count"]), int(row["depth"]),
+                                  row["genotype"] or None))
+    return sites

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import numpy as np
@@ -151,6 +151,7 @@ class JunctionCounts:
     mutant: int
     left: int
     right: int
+    mutant_fragments: frozenset[str] = field(default=frozenset(), compare=False)  # their names
 
     @property
     def depth(self) -> int:
@@ -183,4 +184,5 @@ def count_junction_fragments(reads: Iterable[tuple[str, str]], designs: list[Jun
             for column, probe in enumerate(design.probes):
                 if contains(sequence, probe, design.max_mismatches):
                     found[row, column].add(name)
-    return [JunctionCounts(*(len(found[row, column]) for column in range(3))) for row in range(len(designs))]
+    return [JunctionCounts(*(len(found[row, column]) for column in range(3)), frozenset(found[row, 0]))
+            for row in range(len(designs))]

@@ -24,6 +24,11 @@ SAMPLE_HOTSPOTS = "results/calls/{sample}.hotspots.tsv"
 SAMPLE_CANDIDATES = "results/calls/{sample}.candidates.vcf"
 SAMPLE_PROFILE = "results/calls/{sample}.profile.tsv.gz"
 SAMPLE_TRACK = "results/mrd/{sample}.track.tsv"  # only samples of a patient with a follow-up
+SAMPLE_IDENTITY = "results/mrd/{sample}.identity.tsv"  # genotypes at the identity SNPs, the same samples
+# Samples with UMIs: the reads collapsed into one consensus pair per molecule, aligned again (the
+# sample BAM is made from it), and the family-size QC of that step (npm1_flt3/consensus.py).
+SAMPLE_CONSENSUS_BAM = "results/alignment/{sample}/consensus.bam"
+SAMPLE_UMI_QC = "results/qc/umi/{sample}.families.json"
 
 # Per sample, for MultiQC. MultiQC finds idxstats output by 'idxstat' in the file name.
 SAMPLE_STATS = "results/qc/samtools/{sample}.stats.txt"

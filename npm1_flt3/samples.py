@@ -26,7 +26,8 @@ from npm1_flt3.sheet import Unit, baseline_of, in_time_order, load_sheet, sample
 
 BASELINE, FOLLOW_UP = "baseline", "follow-up"
 MANIFEST_COLUMNS = ("sample", "patient", "timepoint", "day", "assay", "units", "role", "baseline",
-                    "followed", "vcf", "hotspots", "samtools_stats", "track", "profile")
+                    "followed", "umi", "dna_input_ng", "vcf", "hotspots", "samtools_stats", "track",
+                    "identity", "profile", "umi_qc")
 YES, NO = "yes", "no"
 
 
@@ -47,6 +48,8 @@ class Sample:
     role: str  # BASELINE or FOLLOW_UP
     baseline: str  # the patient's baseline sample (this sample's own name when it is the baseline)
     followed: bool  # the patient has more than one sample: an MRD follow-up
+    umi: str = ""  # UMI layout (npm1_flt3/umi.py); "" when reads are counted as fragments
+    dna_input_ng: float | None = None  # DNA input of the library (sheet column dna_input_ng)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,9 @@ class SampleFiles:
     hotspots: Path
     samtools_stats: Path
     track: Path | None  # None unless the sample's patient is followed
+    identity: Path | None  # genotypes at the identity SNPs (npm1_flt3/identity.py); as track
     profile: Path  # the caller's site profile (npm1_flt3/background.py)
+    umi_qc: Path | None = None  # UMI family QC (npm1_flt3/consensus.py); None without UMIs
 
 
 # --- the model ------------------------------------------------------------------------------------
@@ -84,7 +89,7 @@ def _sample(units: list[Unit], baseline: str, followed: bool) -> Sample:
     first = units[0]
     return Sample(sample=first.sample, patient=first.patient, timepoint=first.timepoint, day=first.day,
                   assay=first.assay, units=tuple(units), role=BASELINE if baseline == first.sample else FOLLOW_UP,
-                  baseline=baseline, followed=followed)
+                  baseline=baseline, followed=followed, umi=first.umi, dna_input_ng=first.dna_input_ng)
 
 
 def followed_patients(samples: dict[str, Sample]) -> dict[str, list[str]]:
@@ -105,7 +110,9 @@ def sample_files(sample: Sample) -> SampleFiles:
     return SampleFiles(vcf=path(layout.SAMPLE_VCF), hotspots=path(layout.SAMPLE_HOTSPOTS),
                        samtools_stats=path(layout.SAMPLE_STATS),
                        track=path(layout.SAMPLE_TRACK) if sample.followed else None,
-                       profile=path(layout.SAMPLE_PROFILE))
+                       identity=path(layout.SAMPLE_IDENTITY) if sample.followed else None,
+                       profile=path(layout.SAMPLE_PROFILE),
+                       umi_qc=path(layout.SAMPLE_UMI_QC) if sample.umi else None)
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -122,8 +129,9 @@ def _manifest_cells(sample: Sample) -> list[str]:
     # Cells come from the sheet, which has no tabs or line breaks inside a cell: no quoting needed.
     return [sample.sample, sample.patient, sample.timepoint, _cell(sample.day), sample.assay,
             str(len(sample.units)), sample.role, sample.baseline, YES if sample.followed else NO,
-            str(files.vcf), str(files.hotspots), str(files.samtools_stats), _cell(files.track),
-            str(files.profile)]
+            sample.umi, _cell(sample.dna_input_ng), str(files.vcf), str(files.hotspots),
+            str(files.samtools_stats), _cell(files.track), _cell(files.identity), str(files.profile),
+            _cell(files.umi_qc)]
 
 
 def _cell(value) -> str:
@@ -195,10 +203,13 @@ def _parse_row(cells: list[str], path: Path, number: int) -> tuple[Sample, Sampl
                             f"are not values the manifest step writes; {_rewrite_hint(path)}")
     sample = Sample(sample=row["sample"], patient=row["patient"], timepoint=row["timepoint"],
                     day=int(row["day"]) if row["day"] else None, assay=row["assay"], units=(),
-                    role=row["role"], baseline=row["baseline"], followed=row["followed"] == YES)
+                    role=row["role"], baseline=row["baseline"], followed=row["followed"] == YES,
+                    umi=row["umi"], dna_input_ng=float(row["dna_input_ng"]) if row["dna_input_ng"] else None)
     files = SampleFiles(vcf=Path(row["vcf"]), hotspots=Path(row["hotspots"]),
                         samtools_stats=Path(row["samtools_stats"]),
-                        track=Path(row["track"]) if row["track"] else None, profile=Path(row["profile"]))
+                        track=Path(row["track"]) if row["track"] else None,
+                        identity=Path(row["identity"]) if row["identity"] else None, profile=Path(row["profile"]),
+                        umi_qc=Path(row["umi_qc"]) if row["umi_qc"] else None)
     return sample, files
 
 

@@ -23,6 +23,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from npm1_flt3.packaged import SAMPLE_SHEET_SCHEMA
+from npm1_flt3.umi import UmiError, parse_layout
 
 ASSAYS = ("amplicon", "capture", "exome")
 DEFAULT_SCHEMA = SAMPLE_SHEET_SCHEMA
@@ -31,7 +32,7 @@ READ_FILE_COLUMNS = ("fq1", "fq2", "bam")
 ALIGNMENT_SUFFIXES = (".bam", ".cram")
 # The workflow merges all units of a sample into one BAM and reports it once, so these describe
 # the sample, not the lane, and must agree across its rows.
-SAMPLE_COLUMNS = ("patient", "timepoint", "assay", "day")
+SAMPLE_COLUMNS = ("patient", "timepoint", "assay", "day", "umi", "dna_input_ng")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Unit:
     line: int  # 1-based line in the sheet, for later messages
     bam: Path | None = None  # absolute; a BAM or CRAM from an earlier run instead of FASTQ
     day: int | None = None  # day of the sample within its patient's follow-up (column day)
+    umi: str = ""  # UMI layout (npm1_flt3/umi.py), "" for none
+    dna_input_ng: float | None = None  # DNA input of the library
 
     @property
     def paired(self) -> bool:
@@ -230,6 +233,23 @@ def _check_alignment_rows(records: dict[int, dict], problems: _Problems) -> None
                                       "BAM or CRAM file (FASTQ go in fq1 and fq2)")
 
 
+def _check_umi_layouts(records: dict[int, dict], problems: _Problems) -> None:
+    for line, record in records.items():
+        try:
+            layout = parse_layout(record.get("umi", ""))
+        except UmiError as error:
+            problems.add(line, "umi", str(error))
+            continue
+        if layout is None:
+            continue
+        if record.get("bam") and layout.location != "name":
+            problems.add(line, "umi", f"{record['umi']!r}: the reads of a BAM/CRAM are not trimmed again, so "
+                                      "their UMIs must already be in the read names; write 'name'")
+        elif layout.needs_second_read() and not record.get("fq2"):
+            problems.add(line, "umi", f"{record['umi']!r} reads a UMI from read 2, but the unit is "
+                                      "single-end (fq2 is empty); use read1 or name")
+
+
 # --- files ---------------------------------------------------------------------------------------
 
 
@@ -293,6 +313,8 @@ def _to_unit(record: dict, line: int, base: Path, schema: dict) -> Unit:
         assay=record.get("assay", props["assay"].get("default", "")),
         line=line,
         day=int(record["day"]) if record.get("day") else None,
+        umi=record.get("umi", "").strip(),
+        dna_input_ng=float(record["dna_input_ng"]) if record.get("dna_input_ng") else None,
     )
 
 
@@ -445,6 +467,7 @@ def load_sheet(path: str | Path, schema_path: str | Path | None = None) -> list[
     base = Path(os.path.abspath(path)).parent
     records = {line: record for line, (record, _) in rows.items()}
     _check_alignment_rows(records, problems)
+    _check_umi_layouts(records, problems)
     _check_fastqs(records, base, problems)
     # Cross-row checks only on rows that passed the schema, so one bad cell gives one message.
     units = [_to_unit(record, line, base, schema) for line, (record, ok) in rows.items() if ok]

@@ -16,6 +16,7 @@ rule fastp_bwa_mem:
         html="results/qc/fastp/{sample}/{unit}.fastp.html",
     params:
         inputs=fastp_input_flags,
+        umi=fastp_umi_flags,
         title=fastp_report_title,
         fastp_extra=config["fastp"]["extra"],
         read_group=READ_GROUP,
@@ -35,7 +36,7 @@ rule fastp_bwa_mem:
         # fastp --stdout interleaves the pairs for bwa mem -p (a single-end unit comes out plain).
         # fixmate -m adds the mate tags that markdup needs; bwa output is already name-grouped.
         "fastp {params.inputs} --stdout --json {output.json:q} --html {output.html:q}"
-        "   --adapter_fasta {input.adapters:q} --report_title {params.title:q} --thread {threads}"
+        "   --adapter_fasta {input.adapters:q} --report_title {params.title:q} --thread {threads} {params.umi}"
         "   {params.fastp_extra} 2> {log.fastp:q}"
         " | (bwa mem -t {threads} -p -R {params.read_group:q} {params.bwa_extra} {input.reference:q} -"
         "   | samtools fixmate -m -u - -"

@@ -38,6 +38,7 @@ try:
     from npm1_flt3.resources import memory_mb  # mem_mb that doubles only after an out-of-memory kill
     from npm1_flt3.samples import build_samples, followed_patients
     from npm1_flt3.sheet import SheetError, load_sheet
+    from npm1_flt3.umi import parse_layout as parse_umi_layout
 except ImportError as error:
     fail_before_start(
         f"the npm1_flt3 package is not installed in the Python that runs Snakemake ({sys.executable}): "
@@ -213,14 +214,36 @@ def unit_bam(unit):
     return f"results/alignment/{unit.sample}/imported/{unit.unit}.bam"
 
 
-def unit_bams(wildcards):
+def raw_unit_bams(wildcards):
     return [unit_bam(unit) for unit in UNITS_BY_SAMPLE[wildcards.sample]]
+
+
+def unit_bams(wildcards):
+    # A sample with UMIs is made from its consensus reads (rules/umi.smk), one pair per molecule.
+    if SAMPLE_MODEL[wildcards.sample].umi:
+        return [layout.SAMPLE_CONSENSUS_BAM]
+    return raw_unit_bams(wildcards)
+
+
+def umi_layout(sample):
+    return parse_umi_layout(SAMPLE_MODEL[sample].umi)
+
+
+def fastp_umi_flags(wildcards):
+    layout_ = umi_layout(wildcards.sample)
+    return layout_.fastp_arguments() if layout_ else ""
+
+
+def consensus_flags(wildcards):
+    """bwa reads the consensus pairs interleaved (-p), or single reads, as the sample's units are."""
+    paired = UNITS_BY_SAMPLE[wildcards.sample][0].paired or bool(UNITS_BY_SAMPLE[wildcards.sample][0].bam)
+    return {"consensus": "" if paired else "--single-end", "bwa": "-p" if paired else ""}
 
 
 def marks_duplicates(wildcards):
     # Every read of an amplicon starts at the same place: marking duplicates would discard
-    # almost all of them.
-    return assay_of(wildcards.sample) != "amplicon"
+    # almost all of them. UMI consensus reads are one per molecule already.
+    return assay_of(wildcards.sample) != "amplicon" and not SAMPLE_MODEL[wildcards.sample].umi
 
 
 def patient_of(wildcards):
@@ -229,6 +252,11 @@ def patient_of(wildcards):
 
 def caller_duplicate_flag(wildcards):
     return "--keep-duplicates" if assay_of(wildcards.sample) == "amplicon" else ""
+
+
+def count_unit_flag(wildcards):
+    # MRD counts what a read of the sample BAM stands for: a molecule after UMI consensus.
+    return "--count-unit molecules" if SAMPLE_MODEL[wildcards.sample].umi else "--count-unit fragments"
 
 
 # The panel of normals, when the config names one, is an input of every annotate job (a new panel
@@ -286,7 +314,24 @@ def qc_args():
 
 
 def mrd_args():
-    return " ".join(f"--{key.replace('_', '-')} {value}" for key, value in sorted(config["mrd"].items()))
+    settings = {key: value for key, value in config["mrd"].items() if key != "background"}
+    args = [f"--{key.replace('_', '-')} {value}" for key, value in sorted(settings.items())]
+    return " ".join(args + ([] if config["mrd"]["background"] else ["--no-background"]))
+
+
+def mrd_background_inputs(wildcards):
+    """The MRD background test reads every sample's site profile (the other patients' samples are
+    each allele's control), the reference and the panel of normals."""
+    if not config["mrd"]["background"]:
+        return {}
+    return {"reference": REFERENCE, "fai": f"{REFERENCE}.fai",
+            "profiles": all_sample_files(layout.SAMPLE_PROFILE), **PANEL_OF_NORMALS_INPUT}
+
+
+def mrd_background_args(wildcards, input):
+    if not config["mrd"]["background"]:
+        return ""
+    return f"--reference {shlex.quote(input.reference)}" + (f" --pon {shlex.quote(input.pon)}" if PANEL_OF_NORMALS else "")
 
 
 # Tools whose versions the report lists (each runs in its own conda env under conda deployment),

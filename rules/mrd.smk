@@ -13,10 +13,12 @@ rule npm1_flt3_track:
         fai=f"{REFERENCE}.fai",
         annotation=ANNOTATION,
     output:
-        layout.SAMPLE_TRACK,
+        track=layout.SAMPLE_TRACK,
+        identity=layout.SAMPLE_IDENTITY,
     params:
         package_version=PACKAGE_VERSION,
         duplicates=caller_duplicate_flag,
+        count_unit=count_unit_flag,
         min_mapq=config["caller"]["min_mapq"],
         min_base_quality=config["caller"]["min_base_quality"],
     log:
@@ -33,13 +35,16 @@ rule npm1_flt3_track:
         "npm1-flt3 track --bam {input.bam:q} --baseline-vcf {input.baseline_vcf:q}"
         " --reference {input.reference:q} --annotation {input.annotation:q} --sample {wildcards.sample}"
         " --min-mapq {params.min_mapq} --min-base-quality {params.min_base_quality}"
-        " {params.duplicates} --out {output:q} 2> {log:q}"
+        " {params.duplicates} {params.count_unit} --out {output.track:q} --identity-out {output.identity:q}"
+        " 2> {log:q}"
 
 
 rule npm1_flt3_mrd:
     input:
+        unpack(mrd_background_inputs),
         manifest=layout.MANIFEST,
         tables=followed_sample_files(layout.SAMPLE_TRACK),
+        identity=followed_sample_files(layout.SAMPLE_IDENTITY),
     output:
         table=layout.MRD_TABLE,
         plots=trajectory_plots(),
@@ -47,6 +52,7 @@ rule npm1_flt3_mrd:
         package_version=PACKAGE_VERSION,
         plots_dir=trajectory_plot_folder,
         settings=mrd_args(),
+        background=mrd_background_args,
     log:
         "logs/npm1_flt3_mrd/mrd.log",
     benchmark:
@@ -60,4 +66,4 @@ rule npm1_flt3_mrd:
         "../envs/npm1_flt3.yaml"
     shell:
         "npm1-flt3 mrd --manifest {input.manifest:q} --out {output.table:q}"
-        " --plots-dir {params.plots_dir:q} {params.settings} 2> {log:q}"
+        " --plots-dir {params.plots_dir:q} {params.settings} {params.background} 2> {log:q}"

@@ -58,7 +58,7 @@ BAD_SHEETS = [
      "required column is missing (columns found: sample, unit, fq1); add a 'fq2' column"),
     ("unknown_column", rows(HEADER + "\tpatinet", A1), 1, "patinet",
      "unknown column 'patinet'; allowed columns are sample, unit, fq1, fq2, patient, timepoint, "
-     "assay, bam, day; fix the spelling"),
+     "assay, bam, day, umi, dna_input_ng; fix the spelling"),
     ("unnamed_column", rows(HEADER + "\t", A1), 1, "#8", "column 8 has no name"),
     ("duplicate_column", rows("sample\tunit\tfq1\tfq2\tunit", "A\tL1\tc.fq\t\tL2"), 1, "unit",
      "column appears twice (columns 2 and 5)"),
@@ -262,7 +262,7 @@ def test_schema_is_the_source_of_columns_and_assays():
     assert tuple(schema["properties"]["assay"]["enum"]) == ASSAYS
     assert schema["properties"]["assay"]["default"] == "capture"
     assert schema["required"] == ["sample", "unit", "fq1", "fq2"]
-    assert HEADER.split("\t") + ["bam", "day"] == list(schema["properties"])
+    assert HEADER.split("\t") + ["bam", "day", "umi", "dna_input_ng"] == list(schema["properties"])
 
 
 def test_custom_schema_path_is_used(tmp_path):
@@ -283,3 +283,26 @@ def test_python_m_npm1_flt3_validate_sheet(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert f"{path} line 3, field unit: sample 'A' unit 'L1' is already defined on line 2" in done.stderr
+
+
+def test_umi_layout_and_dna_input_are_read_per_sample(tmp_path):
+    (tmp_path / "a_R1.fq.gz").write_bytes(b"")
+    (tmp_path / "a_R2.fq.gz").write_bytes(b"")
+    sheet_path = tmp_path / "samples.tsv"
+    sheet_path.write_text("sample\tunit\tfq1\tfq2\tumi\tdna_input_ng\nA\tL1\ta_R1.fq.gz\ta_R2.fq.gz\t8M2S+T 8M2S+T\t50\n")
+    unit, = sheet.load_sheet(sheet_path)
+    assert (unit.umi, unit.dna_input_ng) == ("8M2S+T 8M2S+T", 50.0)
+
+
+@pytest.mark.parametrize("umi, fq2, message", [
+    ("8M+T 6M+T", "a_R2.fq.gz", "fastp cuts UMIs of the same length"),
+    ("read2:8", "", "single-end"),
+    ("somewhere", "a_R2.fq.gz", "not understood"),
+])
+def test_a_umi_layout_that_cannot_work_names_the_line_and_field(tmp_path, umi, fq2, message):
+    (tmp_path / "a_R1.fq.gz").write_bytes(b"")
+    (tmp_path / "a_R2.fq.gz").write_bytes(b"")
+    sheet_path = tmp_path / "samples.tsv"
+    sheet_path.write_text(f"sample\tunit\tfq1\tfq2\tumi\nA\tL1\ta_R1.fq.gz\t{fq2}\t{umi}\n")
+    with pytest.raises(sheet.SheetError, match=f"line 2, field umi: .*{message}"):
+        sheet.load_sheet(sheet_path)
