@@ -19,6 +19,10 @@ ROUGH = "rough"  # benchmarks/rough.py: one batch per read length, several code 
 ROUGH_VARIANT_NAMES = {"prev": "previous caller", "current": "current",
                        "current_no_background": "current, background off"}
 
+MRD = "mrd"  # benchmarks/mrd.py: UMI follow-ups scored per level, allele and arm
+MRD_ARM_NAMES = {"umi_background": "UMI + background", "umi_no_background": "UMI, no background",
+                 "noumi_background": "no UMI + background", "noumi_no_background": "no UMI, no background"}
+
 DISCUSSION = Path(__file__).with_name("discussion.md")
 
 
@@ -200,6 +204,98 @@ def rough_tables(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _level(level: float) -> str:
+    return "negative" if level == 0 else f"{level:g}"
+
+
+def mrd_tables(result: dict) -> str:
+    """### mrd: detection per molecules, level and allele for each arm; false detections in the
+    true negatives, median LOD and the issue's targets per arm."""
+    params = result["parameters"]
+    rates, library = params["rates"], params["library"]
+    arms = [a for a in MRD_ARM_NAMES if a in result["arms"]]
+    walls = result.get("workflow_wall_s", {})
+    cohorts = "; ".join(f"{c['molecules']:,} molecules: " + ", ".join(
+        f"{n} {'negative' if float(level) == 0 else 'at ' + level}" for level, n in c["followups"].items())
+        for c in params["cohorts"])
+    lines = [f"### mrd ({result['samples']} samples; {result.get('wall_s', 'n/a')} s including simulation "
+             f"({result.get('simulation_wall_s', 'n/a')} s) and every run: workflow with UMIs "
+             f"{walls.get('umi', 'n/a')} s, without {walls.get('noumi', 'n/a')} s)", "",
+             "Simulated duplex-UMI capture libraries (benchmarks/mrd.py; every rate there with its source), "
+             "2x150, over three sites: NPM1 type A, a 30-bp FLT3-ITD in exon 14 (one per patient) and FLT3 "
+             f"D835Y. Each patient: a baseline ({params['baseline']['molecules']:,} molecules per site, all three "
+             f"alleles at {params['baseline']['fraction']:g}) and follow-ups; {cohorts}. Every follow-up carries "
+             "all three alleles at its level (mutant molecules drawn from Binomial(molecules, level)). Per "
+             f"molecule two 8-nt UMIs; read pairs per strand negative binomial (mean "
+             f"{library['family_mean_per_strand']:g}, shape {library['family_shape']:g}: ~11% of strands unread); "
+             f"PCR errors {rates['pcr_error_per_base_per_doubling']:g} per base per doubling along a "
+             f"{rates['pcr_cycles']}-cycle genealogy (early errors are jackpots); 8-oxoG G>T on one strand "
+             f"{rates['oxog_per_g_per_strand']:g} per G (D835Y is such a G>T); sequencing errors from "
+             f"per-base qualities (Q{rates['quality']['start']:g} falling to Q{rates['quality']['end_r2']:g}-"
+             f"Q{rates['quality']['end_r1']:g}, {rates['quality']['dip_rate']:.1%} low-quality dips; ~0.1% per base); "
+             f"UMI base errors {rates['umi_error_per_base']:g}; index hopping {rates['index_hopping']:.2%} of each "
+             "library's read pairs to the other libraries of the pool. `dna_input_ng` = molecules x 3.3 pg. "
+             "The same FASTQs are run twice, as two batches: with `umi: name` (molecules counted) and "
+             "without (fragments counted after duplicate marking); each run's track tables are scored with the "
+             "background test and again with `npm1-flt3 mrd --no-background` (>= 2 fragments / molecules). "
+             "Detected = `detected` or `detected below LOQ`.", ""]
+    code = result.get("code") or {}
+    if code:
+        dirty = code.get("current_uncommitted") or []
+        lines += [f"Code: {code.get('current_head', '')[:7]}" + (f" plus uncommitted changes to {', '.join(dirty)}"
+                                                                  if dirty else " (no uncommitted change)") + ".", ""]
+    lines += ["Detected / follow-ups per molecules, level and allele (no-calls and alleles without an MRD row "
+              "in brackets); the last column is how many of those follow-ups held >= 1 mutant molecule "
+              "(>= 1 read on both strands): the most any method could find.", "",
+              "| molecules | level | allele | " + " | ".join(MRD_ARM_NAMES[a] for a in arms) +
+              " | >= 1 mutant molecule (duplex) |", "|---|---|---|" + "---|" * (len(arms) + 1)]
+    groups = result["groups"]
+    keys = []
+    for g in groups:
+        key = (g["molecules"], g["level"], g["allele"])
+        if key not in keys:
+            keys.append(key)
+    for molecules, level, allele in keys:
+        cells, realised = [], ""
+        for arm in arms:
+            g = next((x for x in groups if x["arm"] == arm and (x["molecules"], x["level"], x["allele"])
+                      == (molecules, level, allele)), None)
+            if g is None:
+                cells.append("n/a")
+                continue
+            extra = [f"{g['no_call']} no-call" if g["no_call"] else "", f"{g['untracked']} untracked" if g["untracked"] else ""]
+            extra = ", ".join(e for e in extra if e)
+            cells.append(f"{g['detected']}/{g['n']}" + (f" ({extra})" if extra else ""))
+            realised = f"{g['with_mutant_molecule']}/{g['n']} ({g['with_duplex_mutant']})"
+        lines.append(f"| {molecules:,} | {_level(level)} | {allele} | " + " | ".join(cells) + f" | {realised} |")
+    lines += ["", "| arm | true-negative follow-ups with a false detection | false detections (of alleles) | "
+              "median lod_vaf of follow-ups | baselines detected | 0 false detections | 1e-3 in >= 95% at 10,000 | "
+              "detected at 1e-4 |", "|---|---|---|---|---|---|---|---|"]
+    for arm in arms:
+        data, met = result["arms"][arm], result["targets"][arm]
+
+        def verdict(value):
+            return "n/a" if value is None else ("yes" if value else "**no**")
+        at_1e4 = "; ".join(f"{k} {v}" for k, v in met["at_1e-4"].items()) or "n/a"
+        lod = "n/a" if data["median_lod_vaf"] is None else f"{data['median_lod_vaf']:.2g}"
+        lines.append(f"| {MRD_ARM_NAMES[arm]} | {data['negative_samples_with_false_detection']}/{data['negative_samples']} | "
+                     f"{data['false_detections']}/{data['negative_alleles']} | {lod} | "
+                     f"{data['baselines_detected']}/{data['baselines']} | {verdict(met['no_false_detection'])} | "
+                     f"{verdict(met['detects_1e-3_at_10000'])} | {at_1e4} |")
+    realised = result.get("realised") or {}
+    if realised:
+        lines += ["", f"In the true negatives, index hopping brought {realised['hopped_in_mutant_pairs_in_negatives']} "
+                  "read pairs carrying one of the patient's own alleles (from its baseline and the other patients' "
+                  f"samples), and 8-oxoG put D835Y on one strand of {realised['oxog_d835y_strands_in_negatives']} "
+                  f"molecules; median read pairs per follow-up {realised['median_read_pairs']:,}."]
+    details = [f"- {MRD_ARM_NAMES[arm]}: " + "; ".join(result["arms"][arm]["false_detection_list"][:12])
+               for arm in arms if result["arms"][arm]["false_detection_list"]]
+    if details:
+        lines += ["", "False detections in true negatives (sample allele (status, count unit); first 12 per arm):",
+                  "", *details]
+    return "\n".join(lines) + "\n"
+
+
 def peer_case_table(cases: dict) -> str:
     lines = [f"### Peer cases (real and peer-simulated data; workflow {cases['workflow_wall_s']} s)", "",
              "| case | what the source (or the team) expects | npm1-flt3 | ITD length |", "|---|---|---|---|"]
@@ -312,11 +408,14 @@ def write_results_md(results_dir: Path, out: Path, sets: list[str], total_minute
              "below them.", ""]
     for name in sets:
         path = results_dir / f"{name}.json"
-        if name not in (CLASSIFICATION, ROUGH) and path.exists():
+        if name not in (CLASSIFICATION, ROUGH, MRD) and path.exists():
             parts.append(set_tables(json.loads(path.read_text())))
     rough = results_dir / f"{ROUGH}.json"
     if rough.exists():
         parts.append(rough_tables(json.loads(rough.read_text())))
+    mrd = results_dir / f"{MRD}.json"
+    if mrd.exists():
+        parts.append(mrd_tables(json.loads(mrd.read_text())))
     classification = results_dir / f"{CLASSIFICATION}.json"
     if classification.exists():
         parts.append(classification_table(json.loads(classification.read_text())))
@@ -350,7 +449,7 @@ def _previous_run_line(out: Path) -> str:
 def _peer_settings(results_dir: Path, sets: list[str]) -> list[str]:
     for name in sets:
         path = results_dir / f"{name}.json"
-        if name in (CLASSIFICATION, ROUGH) or not path.exists():
+        if name in (CLASSIFICATION, ROUGH, MRD) or not path.exists():
             continue
         tools = json.loads(path.read_text())["tools"]
         return [f"- **{tool}**: `{json.dumps(data['settings'], sort_keys=True)[:600]}`"

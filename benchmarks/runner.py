@@ -18,17 +18,20 @@ from collections import Counter
 from pathlib import Path
 
 
-from benchmarks import classification, peer_cases, report, rough, score_classification
+from benchmarks import classification, mrd, peer_cases, report, rough, score_classification
 from benchmarks.score import (ITD_LENGTH_BINS, OUR_TOOL, bin_summary, length_bin, our_calls, peer_calls,
                               read_truth, read_tsv, score_tool, summarise)
-from benchmarks.workflow import REPO, WorkflowCode, caller_benchmarks, run_workflow
+from benchmarks.workflow import JOB_ENV, REPO, WorkflowCode, caller_benchmarks, run_workflow
 from npm1_flt3.transcripts import load_transcripts
 
 # The rough set: artefact-laden reads at five read lengths, run with the previous caller, the
 # current one, and the current one with its background model off (about 17 of the ~33 minutes).
 ROUGH = rough.NAME
 SETS = ("capture150", "capture100", "amplicon", classification.NAME, ROUGH)
-ALL_SETS = SETS
+# The MRD set (benchmarks/mrd.py): duplex-UMI follow-ups run twice (with and without UMIs), each
+# scored with and without the background test; about 35 minutes, so run on request (--sets mrd).
+MRD = mrd.NAME
+ALL_SETS = SETS + (MRD,)
 PREVIOUS_COMMIT = "7b23bb9"  # the caller before the background / artefact-filter work
 BACKGROUND_OFF = {"background": {"enabled": False, "panel_of_normals": ""}}
 # Rules whose outputs depend on the package's code: re-run every time (Snakemake re-runs them on a
@@ -72,6 +75,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-previous", action="store_true", help="rough set: skip the previous caller")
     parser.add_argument("--rough-read-lengths", default=",".join(map(str, rough.DEFAULT_READ_LENGTHS)),
                         help="rough set: read lengths to simulate and run (default %(default)s)")
+    parser.add_argument("--mrd-design", choices=sorted(mrd.DESIGNS), default="no-large",
+                        help="mrd set: which design to simulate (default %(default)s: 10,000 molecules; "
+                             "'default' adds the 100,000-molecule follow-ups)")
+    parser.add_argument("--mrd-hopping-rate", type=float, default=mrd.HOPPING_RATE,
+                        help="mrd set: index hopping, share of each library's read pairs (default %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -311,6 +319,70 @@ def line_is_untracked(status: str, path: str) -> bool:
     return f"?? {path}" in status.splitlines()
 
 
+# ----------------------------------------------------------------------------------- MRD set
+
+# (arm of the sheet, sheet file): the same FASTQs with umi = name, and without a umi column value.
+MRD_SHEETS = (("umi", "samples_umi.tsv"), ("noumi", "samples_noumi.tsv"))
+
+
+def simulate_mrd(args: argparse.Namespace) -> None:
+    subprocess.run([sys.executable, "-m", "benchmarks.mrd", "--outdir", str(args.runs / "truthsets"),
+                    "--seed", str(args.seed), "--design", args.mrd_design,
+                    "--hopping-rate", str(args.mrd_hopping_rate), "--jobs", str(args.cores),
+                    "--reference", str(args.shared / "reference" / "grch38_npm1_flt3_loci.fa")],
+                   check=True, cwd=REPO)
+
+
+def mrd_without_background(workdir: Path) -> Path | None:
+    """Score the run's track tables again without the background test (`npm1-flt3 mrd
+    --no-background`: the >= 2 fragments / molecules rule); None if the command lacks the option."""
+    tool = str(Path(sys.executable).with_name("npm1-flt3"))
+    usage = subprocess.run([tool, "mrd", "--help"], capture_output=True, text=True).stdout
+    if "--no-background" not in usage:
+        print("mrd: npm1-flt3 mrd has no --no-background; that arm is left out", file=sys.stderr)
+        return None
+    out = workdir / "mrd_no_background" / "mrd.tsv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([tool, "mrd", "--manifest", str(workdir / "results/samples/manifest.tsv"), "--out", str(out),
+                    "--plots-dir", str(out.parent / "plots"), "--no-background"],
+                   check=True, cwd=workdir, env=JOB_ENV)
+    return out
+
+
+def run_mrd(args: argparse.Namespace) -> dict:
+    """Simulate the MRD set, run the workflow on each sheet (own batch each, so that one arm's
+    background never holds the other arm's copy of the same reads), re-score each run without the
+    background test, and score all four arms against truth.tsv."""
+    started = time.monotonic()
+    simulate_mrd(args)
+    simulated = time.monotonic() - started
+    set_dir = args.runs / "truthsets" / MRD
+    reference = args.shared / "reference"
+    tables, walls = {}, {}
+    for arm, sheet in MRD_SHEETS:
+        workdir = args.runs / "workflow" / MRD / arm
+        wall = run_workflow(workdir, set_dir / sheet, reference / "grch38_npm1_flt3_loci.fa", reference / "exons.tsv",
+                            args.runs / "resources", args.cores, forcerun=CALLING_RULES)
+        walls[arm] = round(wall, 1)
+        tables[f"{arm}_background"] = workdir / "results/cohort/mrd.tsv"
+        again = time.monotonic()
+        plain = mrd_without_background(workdir)
+        if plain is not None:
+            tables[f"{arm}_no_background"] = plain
+        walls[f"{arm}_no_background_rescore"] = round(time.monotonic() - again, 1)
+        print(f"mrd: {arm} workflow {wall:.0f} s", file=sys.stderr)
+    result = mrd.score_set(set_dir, tables)
+    result.update({"set": MRD, "workflow_wall_s": walls, "simulation_wall_s": round(simulated, 1),
+                   "wall_s": round(time.monotonic() - started, 1), "code": _code_state_current()})
+    return result
+
+
+def _code_state_current() -> dict:
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "npm1_flt3", "rules", "schemas", "config",
+                              "Snakefile"], cwd=REPO, check=True, capture_output=True, text=True).stdout
+    return {"current_head": _git("rev-parse", "HEAD"), "current_uncommitted": [line[3:] for line in changed.splitlines()]}
+
+
 def run_speed(args: argparse.Namespace) -> dict:
     """benchmarks/speed.py: the caller and ScanITD (not with --no-peers) timed on panel-like BAMs
     (cached in runs/speed)."""
@@ -354,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"benchmarks/run: unknown set(s) {', '.join(unknown)}; choose from {', '.join(ALL_SETS)}")
     exon12_start = load_transcripts(args.shared / "reference/exons.tsv")["NPM1"].exon_by_legacy(12).start
-    detection = [name for name in sets if name != ROUGH]
+    detection = [name for name in sets if name not in (ROUGH, MRD)]
     if detection:
         simulate(args, detection)
     reference = args.shared / "reference"
@@ -362,6 +434,10 @@ def main(argv: list[str] | None = None) -> int:
         result = run_rough(args, exon12_start)
         report.write_json(args.results / f"{ROUGH}.json", result)
         print(report.rough_tables(result))
+    if MRD in sets:
+        result = run_mrd(args)
+        report.write_json(args.results / f"{MRD}.json", result)
+        print(report.mrd_tables(result))
     for name in detection:
         wall = run_workflow(args.runs / "workflow" / name, args.runs / "truthsets" / name / "samples.tsv",
                             reference / "grch38_npm1_flt3_loci.fa", reference / "exons.tsv",
