@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import yaml
 
 from benchmarks import classification, mrd, peer_cases, report, rough, score_classification
 from benchmarks.score import (ITD_LENGTH_BINS, OUR_TOOL, bin_summary, length_bin, our_calls, peer_calls,
@@ -333,9 +334,19 @@ def simulate_mrd(args: argparse.Namespace) -> None:
                    check=True, cwd=REPO)
 
 
+def mrd_settings() -> list[str]:
+    """The workflow's npm1_flt3_mrd settings (config mrd.*, here the schema's defaults, as the
+    benchmark's config sets none), as that rule passes them (rules/common.smk mrd_args)."""
+    schema = yaml.safe_load((REPO / "schemas/config.schema.yaml").read_text())
+    properties = schema["properties"]["mrd"]["properties"]
+    return [part for key, spec in sorted(properties.items()) if key != "background" and "default" in spec
+            for part in (f"--{key.replace('_', '-')}", str(spec["default"]))]
+
+
 def mrd_without_background(workdir: Path) -> Path | None:
     """Score the run's track tables again without the background test (`npm1-flt3 mrd
-    --no-background`: the >= 2 fragments / molecules rule); None if the command lacks the option."""
+    --no-background`: >= min_alt_count fragments / molecules), with the rule's other settings;
+    None if the command lacks the option."""
     tool = str(Path(sys.executable).with_name("npm1-flt3"))
     usage = subprocess.run([tool, "mrd", "--help"], capture_output=True, text=True).stdout
     if "--no-background" not in usage:
@@ -344,7 +355,7 @@ def mrd_without_background(workdir: Path) -> Path | None:
     out = workdir / "mrd_no_background" / "mrd.tsv"
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([tool, "mrd", "--manifest", str(workdir / "results/samples/manifest.tsv"), "--out", str(out),
-                    "--plots-dir", str(out.parent / "plots"), "--no-background"],
+                    "--plots-dir", str(out.parent / "plots"), *mrd_settings(), "--no-background"],
                    check=True, cwd=workdir, env=JOB_ENV)
     return out
 
