@@ -41,12 +41,15 @@ from npm1_flt3.variants import Fetch, Variant, insertion, tandem_duplication
 
 # Bump when the cohort or the read generation changes: demo.json then no longer matches and an
 # existing demo folder is regenerated instead of silently reused.
-SIMULATOR_VERSION = 2  # 2: patient P06 followed over three timepoints (S06, S10, S11)
+SIMULATOR_VERSION = 3  # 2: patient P06 followed over three timepoints (S06, S10, S11); 3: S10 deeper
 
 CAPTURE_DEPTH = 600.0  # target read depth at the hotspots, before --depth-scale
 SHALLOW_DEPTH = 15.0  # S08; fixed so that S08 stays a no-call whatever --depth-scale says
-MRD_DEPTH = 4000.0  # S10, the remission sample: NPM1 at 0.2% gives about 8 reads (5 fragments)
-RELAPSE_DEPTH = 1000.0  # S11: deep enough that the lost ITD and TKD clones are 'not detected' (LOD < 1%)
+# S10, the remission sample: NPM1 at 0.2% gives about 24 reads (16 fragments), and the lost ITD
+# can be 'not detected' down to the 1e-3 that MRD asks for (about 8,000 fragments); the lost TKD
+# cannot: without UMIs its site's error background keeps the LOD above 1e-3 (a no-call).
+MRD_DEPTH = 12000.0
+RELAPSE_DEPTH = 1000.0  # S11: the NPM1 clone is back; too shallow to exclude the lost clones at 1e-3
 AMPLICON_PAIRS = 1000  # read pairs per amplicon, before --depth-scale
 FLANK = 300  # bp added on each side of the captured exons
 
