@@ -59,7 +59,7 @@ MRD_PLOT = "results/mrd/{patient}.trajectory.svg"
 NPM1_FLT3_REPORT_DIR = "results/qc/npm1_flt3"
 NPM1_FLT3_REPORT_FILES = tuple(
     f"{NPM1_FLT3_REPORT_DIR}/npm1_flt3_{name}_mqc.yaml"
-    for name in ("general", "calls", "vaf", "hotspot_depth", "mrd")
+    for name in ("general", "calls", "vaf", "hotspot_depth", "mrd", "umi")
     # MultiQC reads software versions from files named *_mqc_versions.yaml.
 ) + (f"{NPM1_FLT3_REPORT_DIR}/npm1_flt3_mqc_versions.yaml",)
 # The explicit list of this batch's files that MultiQC reads (never a folder an earlier batch

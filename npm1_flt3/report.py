@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import re
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def mrd_plot(mrd: pd.DataFrame) -> dict:
         label = f"{patient} {rows['gene'].iloc[0]} {allele}"
         for _, row in rows.iterrows():
             x = float(row["day"]) if dated else float(rows.index.get_loc(row.name))
-            if row["mrd_status"] == "detected":
+            if row["mrd_status"] in ("detected", "detected below LOQ"):
                 data.setdefault(label, {})[x] = float(row["vaf"]) * 100
             elif row["mrd_status"] == "not detected":
                 data.setdefault(f"{label}: not detected, below", {})[x] = float(row["lod_vaf"]) * 100
@@ -196,6 +197,29 @@ def mrd_plot(mrd: pd.DataFrame) -> dict:
             "pconfig": {"id": "npm1_flt3_mrd_plot", "title": "npm1-flt3: MRD follow-up", "ylog": True,
                         "xlab": "day" if dated else "timepoint", "ylab": "VAF (%)", "style": "lines+markers",
                         "dash_styles": dashes},
+            "data": data}
+
+
+def umi_family_plot(family_files: list[Path]) -> dict:
+    """Molecules per family size (read pairs per molecule) of every UMI sample
+    (npm1_flt3/consensus.py), with each sample's molecules kept and duplex share in the legend."""
+    section = {**SECTION, "id": "npm1_flt3_umi", "section_name": "UMI families"}
+    if not family_files:
+        return {**section, "plot_type": "html",
+                "data": "<p>No sample of this batch has UMIs (sample sheet column umi): reads are counted as "
+                        "fragments.</p>"}
+    data = {}
+    for path in family_files:
+        qc = json.loads(Path(path).read_text())
+        kept = qc["molecules_kept"]
+        label = f"{qc['sample']} ({kept} molecules, {qc['duplex_molecules'] / kept:.0%} duplex)" if kept \
+            else f"{qc['sample']} (no molecule kept)"
+        data[label] = {int(size): n for size, n in qc["family_sizes"].items()}
+    return {**section, "plot_type": "linegraph",
+            "description": "Read pairs per molecule after UMI grouping (results/qc/umi/{sample}.families.json). "
+                           "Molecules below umi.min_reads read pairs are dropped; duplex: both strands read.",
+            "pconfig": {"id": "npm1_flt3_umi_plot", "title": "npm1-flt3: UMI family sizes",
+                        "xlab": "read pairs per molecule", "ylab": "molecules", "xlog": True},
             "data": data}
 
 
@@ -226,6 +250,7 @@ def write_report_content(args: argparse.Namespace) -> None:
                 "npm1_flt3_vaf_mqc.yaml": vaf_plot(cohort),
                 "npm1_flt3_hotspot_depth_mqc.yaml": hotspot_depth_plot(hotspots),
                 "npm1_flt3_mrd_mqc.yaml": mrd_plot(mrd),
+                "npm1_flt3_umi_mqc.yaml": umi_family_plot(args.umi_qc),
                 "npm1_flt3_mqc_versions.yaml": software_versions(args.versions, args.pipeline_version,
                                                                  args.snakemake_version)}
     for name, content in contents.items():
@@ -236,6 +261,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cohort", required=True, type=Path, help="cohort.tsv")
     parser.add_argument("--hotspots", required=True, type=Path, help="hotspots.tsv (all samples)")
     parser.add_argument("--mrd", required=True, type=Path, help="mrd.tsv")
+    parser.add_argument("--umi-qc", nargs="*", default=[], type=Path,
+                        help="family QC JSON of each UMI sample (npm1-flt3 consensus --qc)")
     parser.add_argument("--versions", nargs="*", default=[], type=Path,
                         help="each tool's version output, named <tool>.txt (fastp, bwa, samtools, mosdepth)")
     parser.add_argument("--pipeline-version", default=__version__)

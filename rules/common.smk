@@ -294,6 +294,10 @@ def all_sample_files(pattern):
     return expand(pattern, sample=SAMPLES)
 
 
+def umi_sample_files(pattern):
+    return [pattern.format(sample=sample) for sample in SAMPLES if SAMPLE_MODEL[sample].umi]
+
+
 def followed_sample_files(pattern):
     return expand(pattern, sample=FOLLOWED_SAMPLES)
 

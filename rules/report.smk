@@ -29,6 +29,7 @@ rule npm1_flt3_report:
         cohort=layout.COHORT_TABLE,
         hotspots=layout.HOTSPOTS_TABLE,
         mrd=layout.MRD_TABLE,
+        umi_qc=umi_sample_files(layout.SAMPLE_UMI_QC),
         versions=expand("results/qc/versions/{tool}.txt", tool=VERSIONED_TOOLS),
     output:
         layout.NPM1_FLT3_REPORT_FILES,
@@ -50,7 +51,7 @@ rule npm1_flt3_report:
         "../envs/npm1_flt3.yaml"
     shell:
         "npm1-flt3 report --cohort {input.cohort:q} --hotspots {input.hotspots:q} --mrd {input.mrd:q}"
-        " --versions {input.versions:q} --pipeline-version {params.pipeline_version:q}"
+        " --umi-qc {input.umi_qc:q} --versions {input.versions:q} --pipeline-version {params.pipeline_version:q}"
         " --snakemake-version {params.snakemake_version:q} --outdir {params.outdir:q} 2> {log:q}"
 
 

@@ -141,3 +141,17 @@ def test_a_pair_whose_mate_is_unmapped_is_skipped_and_counted():
     lone.mate_is_unmapped = True
     qc, _ = consensus_of(family("AAAAAAAA", "CCCCCCCC") + [lone])
     assert qc.skipped == {"mate unmapped, elsewhere or same strand": 1}
+
+
+def test_the_report_plots_each_umi_samples_family_sizes_and_says_when_there_are_none(tmp_path):
+    import json
+
+    from npm1_flt3.report import umi_family_plot
+
+    qc, _ = consensus_of(family("AAAAAAAA", "CCCCCCCC"))
+    path = tmp_path / "S1.families.json"
+    path.write_text(json.dumps(qc.as_json("S1", 2)))
+    plot = umi_family_plot([path])
+    assert plot["plot_type"] == "linegraph"
+    assert plot["data"] == {"S1 (1 molecules, 100% duplex)": {5: 1}}
+    assert "No sample of this batch has UMIs" in umi_family_plot([])["data"]
