@@ -232,17 +232,18 @@ def molecules_at(copies: list[ReadCopy], qc: ConsensusQc) -> list[Molecule]:
 # --- the stream -----------------------------------------------------------------------------------
 
 class ConsensusWriter:
-    """Consensus reads as FASTQ (interleaved pairs), numbered in the order molecules complete."""
+    """Consensus reads as FASTQ, numbered in the order molecules complete; a molecule's two ends
+    are written one after the other under one name (``bwa mem -p`` pairs such neighbours and
+    aligns a lone read as single-end)."""
 
-    def __init__(self, handle, paired: bool):
-        self.handle, self.paired, self.number = handle, paired, 0
+    def __init__(self, handle):
+        self.handle, self.number = handle, 0
 
     def write(self, molecule: Molecule) -> None:
         self.number += 1
         tags = f"cD:i:{molecule.reads}\taD:i:{molecule.reads_a}\tbD:i:{molecule.reads_b}"
         name = f"m{self.number}:{molecule.umi}"
-        ends = molecule.ends if self.paired else [e for e in molecule.ends if e is not None][:1]
-        for sequence, qualities in ends:
+        for sequence, qualities in (end for end in molecule.ends if end is not None):
             self.handle.write(f"@{name}\t{tags}\n{sequence}\n+\n{qualities}\n")
 
 
@@ -258,8 +259,7 @@ def call_consensus(bam, writer: ConsensusWriter, min_reads: int) -> ConsensusQc:
             for molecule in molecules_at(pending.pop(key), qc):
                 qc.molecules += 1
                 qc.family_sizes[molecule.reads] += 1
-                complete = all(molecule.ends) or not writer.paired
-                if molecule.reads >= min_reads and complete:
+                if molecule.reads >= min_reads:
                     qc.molecules_kept += 1
                     qc.duplex_molecules += bool(molecule.reads_a and molecule.reads_b)
                     writer.write(molecule)
@@ -275,7 +275,7 @@ def call_consensus(bam, writer: ConsensusWriter, min_reads: int) -> ConsensusQc:
         flush(read.reference_start)
         fragment = fragment_of(read) if not reason else None
         if fragment is None:
-            qc.skipped[reason or f"fragment longer than {MAX_FRAGMENT} bases"] += 1
+            qc.skipped[reason or f"mates not facing each other within {MAX_FRAGMENT} bases"] += 1
             continue
         left, right, flush_at = fragment
         key = (left, right, -1 if read.is_paired else int(read.is_reverse))
@@ -296,14 +296,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample", required=True)
     parser.add_argument("--min-reads", type=int, default=2,
                         help="read pairs (both strands together) a molecule needs to be kept")
-    parser.add_argument("--single-end", action="store_true", help="the reads are single-end")
 
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout if args.out == "-" else open(args.out, "w")
     try:
         with pysam.AlignmentFile(args.bam, "rb") as bam:
-            qc = call_consensus(bam, ConsensusWriter(out, paired=not args.single_end), args.min_reads)
+            qc = call_consensus(bam, ConsensusWriter(out), args.min_reads)
     except UmiError as error:
         print(f"npm1-flt3 consensus: {args.bam}: {error}", file=sys.stderr)
         return 1

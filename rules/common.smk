@@ -234,12 +234,6 @@ def fastp_umi_flags(wildcards):
     return layout_.fastp_arguments() if layout_ else ""
 
 
-def consensus_flags(wildcards):
-    """bwa reads the consensus pairs interleaved (-p), or single reads, as the sample's units are."""
-    paired = UNITS_BY_SAMPLE[wildcards.sample][0].paired or bool(UNITS_BY_SAMPLE[wildcards.sample][0].bam)
-    return {"consensus": "" if paired else "--single-end", "bwa": "-p" if paired else ""}
-
-
 def marks_duplicates(wildcards):
     # Every read of an amplicon starts at the same place: marking duplicates would discard
     # almost all of them. UMI consensus reads are one per molecule already.

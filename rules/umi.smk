@@ -14,7 +14,6 @@ rule umi_consensus:
         qc=layout.SAMPLE_UMI_QC,
     params:
         package_version=PACKAGE_VERSION,
-        flags=consensus_flags,
         min_reads=config["umi"]["min_reads"],
         read_group="@RG\\tID:{sample}\\tSM:{sample}\\tLB:{sample}\\tPU:consensus\\tPL:ILLUMINA",
         bwa_extra=config["bwa"]["extra"],
@@ -29,10 +28,11 @@ rule umi_consensus:
     conda:
         "../envs/npm1_flt3.yaml"
     shell:
-        # bwa mem -C keeps the consensus reads' family sizes (cD, aD, bD) as SAM tags.
+        # bwa mem -p pairs the two ends of a molecule (single-end molecules stay single); -C keeps
+        # the consensus reads' family sizes (cD, aD, bD) as SAM tags.
         "(samtools merge -u -o - {input.bams:q}"
         " | npm1-flt3 consensus --bam - --out - --qc {output.qc:q} --sample {wildcards.sample}"
-        "   --min-reads {params.min_reads} {params.flags[consensus]}"
-        " | bwa mem -t {threads} {params.flags[bwa]} -C -R {params.read_group:q} {params.bwa_extra} {input.reference:q} -"
+        "   --min-reads {params.min_reads}"
+        " | bwa mem -t {threads} -p -C -R {params.read_group:q} {params.bwa_extra} {input.reference:q} -"
         " | samtools fixmate -m -u - -"
         " | samtools sort -@ {threads} -m 512M -o {output.bam:q} -) 2> {log:q}"

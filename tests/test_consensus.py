@@ -43,7 +43,7 @@ def _segment(name, start, sequence, reverse, mate):
 
 def consensus_of(reads, min_reads=2):
     out = io.StringIO()
-    qc = call_consensus(sorted(reads, key=lambda r: r.reference_start), ConsensusWriter(out, paired=True), min_reads)
+    qc = call_consensus(sorted(reads, key=lambda r: r.reference_start), ConsensusWriter(out), min_reads)
     records = out.getvalue().split("\n")
     return qc, [(records[i], records[i + 1]) for i in range(0, len(records) - 1, 4)]
 
@@ -155,3 +155,15 @@ def test_the_report_plots_each_umi_samples_family_sizes_and_says_when_there_are_
     assert plot["plot_type"] == "linegraph"
     assert plot["data"] == {"S1 (1 molecules, 100% duplex)": {5: 1}}
     assert "No sample of this batch has UMIs" in umi_family_plot([])["data"]
+
+
+def test_single_end_reads_become_one_consensus_read_per_molecule():
+    reads = []
+    for i in range(3):
+        read = _segment(f"s{i}:AAAAAAAA", 2000, GENOME[2000:2100], reverse=False, mate=0)
+        read.is_paired = False
+        read.next_reference_id = -1
+        reads.append(read)
+    qc, records = consensus_of(reads)
+    assert (qc.molecules_kept, len(records)) == (1, 1)
+    assert records[0] == ("@m1:AAAAAAAA\tcD:i:3\taD:i:3\tbD:i:0", GENOME[2000:2100])
