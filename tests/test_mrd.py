@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,16 @@ def test_dna_input_limits_the_lod_and_gives_it_in_genome_equivalents():
     assert rows["F"]["lod_vaf"] > 10 * rows["G"]["lod_vaf"]
     assert rows["F"]["lod_genome_equivalents"] == pytest.approx(rows["F"]["lod_vaf"] * 3030, abs=0.1)
     assert rows["G"]["genome_equivalents"] is None and rows["G"]["lod_genome_equivalents"] is None
+
+
+def test_an_amplicon_without_umis_or_dna_input_has_no_lod_so_no_negative():
+    samples = followed(("D", "diagnosis", 0), ("F", "f", 30), ("G", "g", 60, 50.0))
+    samples = {name: replace(sample, assay="amplicon") for name, sample in samples.items()}
+    track = {"D": [measured("D", 40000, 100000)], "F": [measured("F", 0, 100000)],
+             "G": [measured("G", 0, 100000)]}
+    rows = {r["sample"]: r for r in mrd_rows(run_of(samples, track, FixedBackground(1e-6)), MrdSettings())}
+    assert rows["F"]["lod_vaf"] is None and rows["F"]["mrd_status"] == "no-call"
+    assert rows["G"]["mrd_status"] == "not detected"  # 50 ng: ~15,000 genomes sampled at most
 
 
 def test_a_low_signal_beside_a_high_carrier_of_another_patient_names_it_as_a_possible_source():
