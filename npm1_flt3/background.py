@@ -334,7 +334,7 @@ class BackgroundResult:
         return self.p <= settings.alpha
 
 
-def _control_of(model: BackgroundModel | None, key: AlleleKey, sample: str,
+def control_of(model: BackgroundModel | None, key: AlleleKey, sample: str,
                 own: tuple[int, int, int, int]) -> tuple[int, tuple[int, int], tuple[int, int], tuple[float, float]]:
     """(samples, alt, depth, rho) of one model's control for key, without ``sample`` itself."""
     if model is None:
@@ -355,8 +355,8 @@ def against_background(key: AlleleKey, sample: str, own: tuple[int, int, int, in
                     batch: BackgroundModel | None, pon: BackgroundModel | None,
                     settings: BackgroundSettings = BackgroundSettings()) -> BackgroundResult:
     """Test one sample's allele (own = alt forward, alt reverse, depth forward, depth reverse)."""
-    batch_n, batch_alt, batch_depth, batch_rho = _control_of(batch, key, sample, own)
-    pon_n, pon_alt, pon_depth, pon_rho = _control_of(pon, key, sample, own)
+    batch_n, batch_alt, batch_depth, batch_rho = control_of(batch, key, sample, own)
+    pon_n, pon_alt, pon_depth, pon_rho = control_of(pon, key, sample, own)
     # Every control there is is pooled; too few samples in all of them and the default model decides.
     parts = [part for part in (("batch", batch_n, batch_alt, batch_depth, batch_rho),
                                ("pon", pon_n, pon_alt, pon_depth, pon_rho)) if part[1] > 0]

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from npm1_flt3.background import (DEFAULT_RHO, BackgroundModel, BackgroundSettings, SiteProfile,
-                                  _control_of, allele_control, default_rate, read_model, read_profile)
+                                  control_of, allele_control, default_rate, read_model, read_profile)
 from npm1_flt3.identity import IdentityResult, compare_genotypes, read_genotypes
 from npm1_flt3.mrd_limits import (NO_BACKGROUND, ErrorBackground, background_p, critical_count,
                                   detection_limit, genome_equivalents, quantifiable_count, sampled_molecules)
@@ -95,7 +95,7 @@ class RunBackground:
         prior = default_rate(key, self.fetch)
         control = allele_control(key, [o for o in others if key in o[2].alleles], (forward, reverse, covering),
                                  prior, self.control_settings)
-        pon_samples, pon_alt, pon_depth, pon_rho = _control_of(self.pon, key, "", (0, 0, 0, 0))
+        pon_samples, pon_alt, pon_depth, pon_rho = control_of(self.pon, key, "", (0, 0, 0, 0))
         samples = control.samples + pon_samples
         if samples < self.control_settings.min_samples:
             return ErrorBackground(prior, DEFAULT_RHO, "default", 0), control.carriers
