@@ -15,11 +15,11 @@ agreeing mates for SNVs; molecules after UMI consensus, fragments otherwise: col
 
 How it is judged (npm1_flt3/mrd_limits.py for the statistics):
 
-* **Error background** of the allele: the batch's samples of *other* patients at that site and
-  allele (their caller site profiles, npm1_flt3/background.py: shearwater's compound control, so
-  other patients carrying the allele do not count as noise), pooled with the panel of normals when
-  one is configured; with fewer than ``min_samples`` control samples, the shipped default model.
-  The patient's own samples never count. The test is one-sided beta-binomial (p_value).
+* **Error background** of the allele (npm1_flt3/run_background.py): the run's samples of other
+  patients who do not carry the allele, at that site (pooled with the panel of normals when one
+  is configured); where fewer than ``min_samples`` exist, the run's rate for that class of error
+  over all positions; the default model only without profiles. The patient's own samples never
+  count. The test is one-sided beta-binomial (p_value).
 * **Categories** (mrd_status): ``detected`` (p <= alpha, at least min_alt_count, and a count
   precise enough to quantify: Poisson CV <= loq_cv), ``detected below LOQ`` (significant but
   fewer), ``not detected`` (not significant, and the LOD this sample reached is at most max_lod:
@@ -44,12 +44,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from npm1_flt3.background import (DEFAULT_RHO, BackgroundModel, BackgroundSettings, SiteProfile,
-                                  control_of, allele_control, default_rate, read_model, read_profile)
+from npm1_flt3.background import BackgroundSettings, read_model, read_profile
 from npm1_flt3.identity import IdentityResult, compare_genotypes, read_genotypes
 from npm1_flt3.mrd_limits import (NO_BACKGROUND, ErrorBackground, background_p, critical_count,
                                   detection_limit, genome_equivalents, quantifiable_count, sampled_molecules)
-from npm1_flt3.samples import Sample, SampleFiles, followed_patients, manifest_rows
+from npm1_flt3.run_background import RunBackground
+from npm1_flt3.samples import Sample, followed_patients, manifest_rows
 from npm1_flt3.tables import TableWriter
 from npm1_flt3.track import ALLELE_COLUMNS, MRD_FLOAT_FORMAT
 from npm1_flt3.trajectory import TrajectoryPoint, TrajectorySeries, write_trajectory_svg
@@ -73,39 +73,6 @@ class MrdSettings:
     max_hop_rate: float = 0.01
     rho_min: float = 1e-5
     background: bool = True
-
-
-# --- the error background of a tracked allele ---------------------------------------------------------
-
-class RunBackground:
-    """Every sample's site profile of the run, and the panel of normals: the control of an allele
-    for one patient is the other patients' samples (npm1_flt3/background.py, allele_control)."""
-
-    def __init__(self, profiles: list[tuple[str, str, SiteProfile]], pon: BackgroundModel | None, fetch,
-                 settings: MrdSettings):
-        self.profiles, self.pon, self.fetch = profiles, pon, fetch
-        self.control_settings = BackgroundSettings(rho_min=settings.rho_min)
-
-    def of(self, key: tuple, patient: str) -> tuple[ErrorBackground, tuple]:
-        """(background, carriers in other patients) of one allele for one patient."""
-        others = [(s, p, profile) for s, p, profile in self.profiles if p != patient]
-        forward = sum(profile.depth.get(key[:2], (0, 0))[0] for _, _, profile in others)
-        reverse = sum(profile.depth.get(key[:2], (0, 0))[1] for _, _, profile in others)
-        covering = sum(1 for _, _, profile in others if sum(profile.depth.get(key[:2], (0, 0))))
-        prior = default_rate(key, self.fetch)
-        control = allele_control(key, [o for o in others if key in o[2].alleles], (forward, reverse, covering),
-                                 prior, self.control_settings)
-        pon_samples, pon_alt, pon_depth, pon_rho = control_of(self.pon, key, "", (0, 0, 0, 0))
-        samples = control.samples + pon_samples
-        if samples < self.control_settings.min_samples:
-            return ErrorBackground(prior, DEFAULT_RHO, "default", 0), control.carriers
-        alt = sum(control.alt) + sum(pon_alt)
-        depth = sum(control.depth) + sum(pon_depth)
-        prior_depth = self.control_settings.prior_depth
-        rate = max((alt + prior * prior_depth) / (depth + prior_depth), self.control_settings.mu_min)
-        rho = max(*control.rho, *(pon_rho if pon_samples else (0.0, 0.0)))
-        source = "+".join(name for name, n in (("batch", control.samples), ("pon", pon_samples)) if n)
-        return ErrorBackground(rate, rho, source, samples), control.carriers
 
 
 # --- the MRD table ------------------------------------------------------------------------------------
@@ -265,7 +232,7 @@ def read_run(manifest: Path, pon: Path | None, reference: str | None, settings: 
         if reference is None:
             raise ValueError("the MRD background test needs the reference (--reference); or give --no-background")
         background = RunBackground(profiles, read_model(pon) if pon else None, GenomeReference(reference).fetch,
-                                   settings)
+                                   BackgroundSettings(rho_min=settings.rho_min))
     return FollowedRun(samples, track, identity, background)
 
 

@@ -10,7 +10,9 @@ import pytest
 
 from npm1_flt3.background import SiteProfile
 from npm1_flt3.identity import IdentitySnp, SiteGenotype
-from npm1_flt3.mrd import FollowedRun, MrdSettings, RunBackground, allele_label, contamination_source, mrd_rows
+from npm1_flt3.background import BackgroundSettings
+from npm1_flt3.mrd import FollowedRun, MrdSettings, allele_label, contamination_source, mrd_rows
+from npm1_flt3.run_background import RunBackground
 from npm1_flt3.mrd_limits import ErrorBackground
 from npm1_flt3.report import tool_version
 from npm1_flt3.samples import Sample
@@ -172,7 +174,7 @@ def test_the_control_is_the_other_patients_samples_never_the_patients_own():
     # P1's own remission sample shows the allele at 0.5%: it must not raise P1's background.
     profiles = [("D", "P1", profile(4000, 10000)), ("F", "P1", profile(50, 10000))]
     profiles += [(f"O{i}", f"P{i + 2}", profile(1 if i < 3 else 0, 10000)) for i in range(8)]
-    background, _ = RunBackground(profiles, None, lambda *a: "C", MrdSettings()).of(KEY, "P1")
+    background, _ = RunBackground(profiles, None, lambda *a: "C", BackgroundSettings(rho_min=1e-5)).of(KEY, "P1")
     assert background.source == "batch" and background.samples == 8
     assert background.rate < 1e-4
 
@@ -180,14 +182,56 @@ def test_the_control_is_the_other_patients_samples_never_the_patients_own():
 def test_another_patients_carrier_is_left_out_of_the_control_and_kept_as_a_possible_source():
     profiles = [("D", "P1", profile(4000, 10000))]
     profiles += [(f"O{i}", f"P{i + 2}", profile(0, 10000)) for i in range(6)] + [("X", "P9", profile(4500, 10000))]
-    background, carriers = RunBackground(profiles, None, lambda *a: "C", MrdSettings()).of(KEY, "P1")
+    background, carriers = RunBackground(profiles, None, lambda *a: "C", BackgroundSettings(rho_min=1e-5)).of(KEY, "P1")
     assert background.rate < 1e-4 and [c[0] for c in carriers] == ["X"]
 
 
-def test_with_too_few_control_samples_the_default_model_decides():
+def test_without_profiles_to_learn_from_the_default_model_decides():
     profiles = [("D", "P1", profile(4000, 10000)), ("O", "P2", profile(0, 10000))]
-    background, _ = RunBackground(profiles, None, lambda *a: "C", MrdSettings()).of(KEY, "P1")
+    # The only position is the allele's own, a real variant: nothing to learn an error rate from.
+    background, _ = RunBackground(profiles, None, lambda *a: "C", BackgroundSettings(rho_min=1e-5)).of(KEY, "P1")
     assert (background.source, background.samples) == ("default", 0)
+
+
+SNV_KEY = ("chr13", 1000, "C", "A")
+
+
+def class_profile(errors: int, vaf_at_site: float = 0.0):
+    """A sample with 200 C positions of 10,000 reads, ``errors`` C>A reads spread over them, and the
+    tracked C>A at position 1000 at ``vaf_at_site``."""
+    sites = SiteProfile()
+    for pos in range(1000, 1200):
+        sites.depth["chr13", pos] = (5000, 5000)
+    for i in range(errors):
+        key = ("chr13", 1001 + i % 199, "C", "A")
+        sites.alleles[key] = (sites.alleles.get(key, (0, 0))[0] + 1, 0)
+    if vaf_at_site:
+        sites.alleles[SNV_KEY] = (int(vaf_at_site * 5000), int(vaf_at_site * 5000))
+    return sites
+
+
+def test_when_every_patient_carries_the_allele_the_runs_error_rate_for_its_class_decides():
+    # An MRD run of D835Y patients: each one's diagnosis carries it, each one's follow-ups may hold
+    # true residual disease. No site control exists; the run's C>A rate elsewhere is the yardstick.
+    profiles = []
+    for i in range(6):
+        profiles.append((f"D{i}", f"P{i}", class_profile(40, vaf_at_site=0.4)))
+        profiles.append((f"F{i}", f"P{i}", class_profile(40, vaf_at_site=0.001)))
+    background, carriers = RunBackground(profiles, None, lambda *a: "C",
+                                         BackgroundSettings(rho_min=1e-5)).of(SNV_KEY, "P0")
+    assert background.source == "class" and background.samples == 12
+    # 480 C>A error reads over 12 samples x 200 positions x 10,000 reads (the tracked site left out).
+    assert background.rate == pytest.approx(480 / (12 * 199 * 10_000), rel=0.05)
+    assert [c[0] for c in carriers] == [f"D{i}" for i in range(1, 6)]
+
+
+def test_a_patient_carrying_the_allele_is_left_out_of_the_site_control_whole():
+    # P2's follow-up holds true MRD at 0.1%: it must not raise anyone's background.
+    profiles = [("D", "P1", profile(4000, 10000))]
+    profiles += [(f"O{i}", f"P{i + 3}", profile(0, 10000)) for i in range(5)]
+    profiles += [("X", "P2", profile(4000, 10000)), ("Y", "P2", profile(10, 10000))]
+    background, _ = RunBackground(profiles, None, lambda *a: "C", BackgroundSettings(rho_min=1e-5)).of(KEY, "P1")
+    assert background.source == "batch" and background.samples == 5
 
 
 def test_a_follow_up_without_its_measurement_is_an_error_not_a_gap():
@@ -224,7 +268,7 @@ def test_the_mrd_command_reads_the_followed_samples_and_their_track_tables_from_
     with open("mrd.tsv") as handle:
         table = list(csv.DictReader(handle, delimiter="\t"))
     assert [(r["sample"], r["role"], r["mrd_status"], r["background_source"]) for r in table] == \
-        [("D", "baseline", "detected", "default"), ("R", "follow-up", "detected", "default")]
+        [("D", "baseline", "detected", "class"), ("R", "follow-up", "detected", "class")]
     assert sorted(p.name for p in Path("plots").iterdir()) == ["P1.trajectory.svg"]
 
 
@@ -250,3 +294,12 @@ def test_tool_versions_are_read_from_what_each_tool_prints(tool, text, version):
 def test_an_unreadable_version_is_an_error():
     with pytest.raises(ValueError, match="cannot read the fastp version"):
         tool_version("fastp", "command not found")
+
+
+def test_errors_are_classed_by_the_change_on_either_strand_and_indels_by_length():
+    from npm1_flt3.run_background import error_class
+
+    assert error_class(("c", 1, "C", "A")) == error_class(("c", 1, "G", "T")) == ("SNV", "C", "A")
+    assert error_class(("c", 1, "A", "G")) == ("SNV", "T", "C")
+    assert error_class(("c", 1, "C", "CTCTG")) == ("INS", 3)  # NPM1 type A: 4 bases, '3 or more'
+    assert error_class(("c", 1, "CA", "C")) == ("DEL", 1)
