@@ -10,10 +10,11 @@ Where it comes from, in order:
    at any level, which is not noise. In an MRD run of NPM1 patients most carry type A, so this
    is often too few samples.
 2. **The error class** where fewer than ``min_samples`` such samples exist: the run's rate of the
-   same kind of change over every position of the calling regions in every sample (a
+   same kind of change over every position where the caller profiles it, in every sample (a
    substitution class such as C>A/G>T, strand-collapsed as in mutational-signature work, or an
    insertion or deletion of 1, 2, or 3+ bases), leaving out every allele that some sample shows
-   at 1% or more (real variants). The overdispersion is the spread of that rate between positions
+   at 1% or more (real variants). Indels are profiled over the whole calling regions, substitutions
+   at the FLT3-TKD codons only (the positions where any sample shows one). The overdispersion is the spread of that rate between positions
    (method of moments, as shearwater estimates it between samples), so a site hotter than the
    class average is allowed for. This measures the errors of *this* run's chemistry: UMI
    consensus reads get their own, much lower, rate.
@@ -68,11 +69,16 @@ class ErrorClasses:
         self.depth: dict[tuple, int] = defaultdict(int)  # (chrom, pos) -> reads, all samples
         self.alt: dict[tuple, int] = defaultdict(int)  # allele key -> reads, all samples
         self.real: set[tuple] = set()
+        # The caller profiles substitutions at the FLT3-TKD codons only (indels everywhere): the
+        # positions where any sample shows one are where substitution errors were looked for.
+        self.substitution_positions: set[tuple] = set()
         for profile in profiles:
             for position, (forward, reverse) in profile.depth.items():
                 self.depth[position] += forward + reverse
             for key, (forward, reverse) in profile.alleles.items():
                 self.alt[key] += forward + reverse
+                if len(key[2]) == len(key[3]) == 1:
+                    self.substitution_positions.add(key[:2])
                 if profile.vaf(key) >= REAL_VARIANT_VAF:
                     self.real.add(key)
         self.ref_base = {position: fetch(position[0], position[1], position[1]).upper() for position in self.depth}
@@ -93,7 +99,8 @@ class ErrorClasses:
                     skipped.add(key[:2])  # a real variant's position says nothing about errors
                 else:
                     per_position[key[:2]] += reads
-        positions = [p for p in self.depth if p not in skipped and _class_applies(klass, self.ref_base[p])]
+        looked_at = self.substitution_positions if klass[0] == "SNV" else self.depth
+        positions = [p for p in looked_at if p not in skipped and _class_applies(klass, self.ref_base[p])]
         alt = sum(per_position[p] for p in positions)
         depth = sum(self.depth[p] for p in positions)
         rho = moment_rho([(per_position[p], self.depth[p]) for p in positions if per_position[p]], alt, depth,
