@@ -48,6 +48,7 @@ from npm1_flt3.background import BackgroundSettings, read_model, read_profile
 from npm1_flt3.identity import IdentityResult, compare_genotypes, read_genotypes
 from npm1_flt3.mrd_limits import (NO_BACKGROUND, ErrorBackground, background_p, critical_count,
                                   detection_limit, genome_equivalents, quantifiable_count, sampled_molecules)
+from npm1_flt3.reference import GenomeReference
 from npm1_flt3.run_background import RunBackground
 from npm1_flt3.samples import Sample, followed_patients, manifest_rows
 from npm1_flt3.tables import TableWriter
@@ -227,8 +228,6 @@ def read_run(manifest: Path, pon: Path | None, reference: str | None, settings: 
             profiles.append((sample.sample, sample.patient, read_profile(files.profile)))
     background = None
     if settings.background:
-        from npm1_flt3.reference import GenomeReference  # only the background needs the reference
-
         if reference is None:
             raise ValueError("the MRD background test needs the reference (--reference); or give --no-background")
         background = RunBackground(profiles, read_model(pon) if pon else None, GenomeReference(reference).fetch,

@@ -60,13 +60,20 @@ def critical_count(depth: int, background: ErrorBackground, alpha: float, min_co
         return None
     if background is NO_BACKGROUND:
         return min_count
-    count = min_count
-    while count <= depth:
-        if betabinomial_sf(count, depth, background.rate, background.rho) <= alpha:
-            return count
-        # The tail falls fast once past the background's mean: step by a fraction of the count.
-        count += max(1, count // 50)
-    return None
+
+    def significant(count: int) -> bool:
+        return betabinomial_sf(count, depth, background.rate, background.rho) <= alpha
+
+    if not significant(depth):
+        return None
+    low, high = min_count, depth  # the tail only shrinks as the count grows: bisect
+    while low < high:
+        middle = (low + high) // 2
+        if significant(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def detection_limit(sampled: int, count: int | None, background: ErrorBackground) -> float | None:

@@ -12,7 +12,7 @@ import pandas as pd
 import pysam
 import pytest
 
-from conftest import PYTHON, REFERENCE, REPO, run_workflow
+from conftest import PYTHON, REPO, run_workflow
 
 pytestmark = pytest.mark.workflow  # test tier (README, "Tests"): real Snakemake runs
 
