@@ -25,7 +25,7 @@ from jsonschema import Draft202012Validator
 from npm1_flt3.packaged import SAMPLE_SHEET_SCHEMA
 from npm1_flt3.umi import UmiError, parse_layout
 
-ASSAYS = ("amplicon", "capture", "exome")
+ASSAYS = ("amplicon", "capture", "exome", "rna")
 DEFAULT_SCHEMA = SAMPLE_SHEET_SCHEMA
 FASTQ_COLUMNS = ("fq1", "fq2")
 READ_FILE_COLUMNS = ("fq1", "fq2", "bam")

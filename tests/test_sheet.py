@@ -74,7 +74,7 @@ BAD_SHEETS = [
     ("unsafe_name_after_comments", rows("# run 42", HEADER, "", "# lane 1", "B C\tL1\tc.fq"), 5,
      "sample", "'B C' is not a safe name"),
     ("unknown_assay", rows(HEADER, "B\tL1\tb_R1.fq\tb_R2.fq\t\t\twgs"), 2, "assay",
-     "'wgs' is not an allowed assay; use one of amplicon, capture, exome, or leave it empty for "
+     "'wgs' is not an allowed assay; use one of amplicon, capture, exome, rna, or leave it empty for "
      "capture"),
     ("fq2_without_fq1", rows(HEADER, A1, "B\tL1\t\tb_R2.fq"), 3, "fq2",
      "is set but fq1 is empty; put the first-read FASTQ in fq1"),
