@@ -1,5 +1,6 @@
 # npm1-flt3: NPM1 and FLT3 (ITD, TKD) mutations from AML sequencing batches.
-# FASTQ -> fastp -> BWA-MEM -> samtools (merge, duplicates, index; stats and hotspot coverage)
+# FASTQ -> fastp -> BWA-MEM (RNA: exon contigs, then genome; rules/rna.smk)
+#       -> samtools (merge, duplicates, index; stats and hotspot coverage)
 #       -> caller and annotation -> bgzipped VCF per sample -> cohort tables, MRD follow-up -> MultiQC.
 # All logic lives in rules/common.smk and the npm1_flt3 package; this file only wires them.
 
@@ -17,6 +18,7 @@ include: "rules/reference.smk"
 include: "rules/samples.smk"
 include: "rules/input_alignments.smk"
 include: "rules/alignment.smk"
+include: "rules/rna.smk"
 include: "rules/umi.smk"
 include: "rules/calling.smk"
 include: "rules/cohort.smk"

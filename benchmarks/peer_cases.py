@@ -13,9 +13,17 @@ from pathlib import Path
 from benchmarks.score import read_tsv
 
 AMPLICON_CASES = {"getitd_amplicon_itd21", "getitd_read_vectors", "itdseek_sim_itd100", "itdseek_sim_itd20"}
+# RNA-seq (HAMLET's MV4-11 FLT3 reads): junction-aware alignment (rules/rna.smk).
+RNA_CASES = {"hamlet_rna_itd30"}
 NOT_RUNNABLE = {"km_kmer_dbs": "k-mer databases, not reads"}
 # Which statements to show as the expectation: the source's own, then the team's peer runs.
 SHOWN_STATEMENTS = ("source-stated", "team run", "fixture", "our observation")
+
+
+def assay_of(case: str) -> str:
+    if case in AMPLICON_CASES:
+        return "amplicon"
+    return "rna" if case in RNA_CASES else "capture"
 
 
 def runnable_cases(peer_dir: Path) -> list[dict]:
@@ -32,8 +40,7 @@ def runnable_cases(peer_dir: Path) -> list[dict]:
             fq1, fq2 = single, None
         else:
             continue
-        cases.append({"sample": name, "fq1": fq1, "fq2": fq2,
-                      "assay": "amplicon" if name in AMPLICON_CASES else "capture"})
+        cases.append({"sample": name, "fq1": fq1, "fq2": fq2, "assay": assay_of(name)})
     return cases
 
 

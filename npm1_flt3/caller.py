@@ -78,6 +78,7 @@ from npm1_flt3.haplotypes import EvidenceRead, reassign, rescue_clipped
 from npm1_flt3.junctions import count_junction_fragments, design_probes, mutant_sequence
 from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
 from npm1_flt3.reference import GenomeReference
+from npm1_flt3.rna_reference import exon_joined_window
 from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval, wilson_interval
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant
@@ -107,6 +108,10 @@ class CallerSettings:
     # when more than this share of the reads with the same CIGAR indels shows it (see
     # fold_complex_alleles).
     complex_min_share: float = 0.5
+    # RNA reads (assay rna): an ITD's junction k-mers are taken from the exon-joined sequence that
+    # the reads carry (npm1_flt3/rna_reference.py), not from the genome, whose intron would sit
+    # in a flank near an exon's edge.
+    rna: bool = False
     clip: ClipSettings = field(default_factory=ClipSettings)
     artefacts: ArtefactSettings = field(default_factory=ArtefactSettings)
 
@@ -613,7 +618,7 @@ def delins_counts(scan: RegionScan, variant: Variant, reads: set, evidence: dict
 
 
 def recount_itds(bam, genome: GenomeReference, scan: RegionScan, calls: list[Call], read_filter: ReadFilter,
-                 settings: CallerSettings) -> None:
+                 settings: CallerSettings, transcript=None) -> None:
     """Replace each ITD's read counts by junction k-mer fragment counts (npm1_flt3/junctions.py),
     which do not depend on the ITD's length. A second pass over the region's reads, made only when there is
     an ITD candidate, so that memory does not grow with depth."""
@@ -625,7 +630,11 @@ def recount_itds(bam, genome: GenomeReference, scan: RegionScan, calls: list[Cal
     designs = []
     for call in itds:
         others = [other.variant for other in itds if other is not call]
-        design = design_probes(window_start, scan.window_seq, call.variant, others, k)
+        start, sequence = window_start, scan.window_seq
+        if settings.rna:
+            start, sequence, others = _mrna_window(transcript, genome.fetch, call.variant, others,
+                                                   (start, sequence))
+        design = design_probes(start, sequence, call.variant, others, k)
         if design is not None:
             designs.append((call, design))
     if not designs:
@@ -639,6 +648,19 @@ def recount_itds(bam, genome: GenomeReference, scan: RegionScan, calls: list[Cal
     for (call, _), count in zip(designs, counts):
         if count.flanks_agree():
             call.alt_reads, call.depth = count.mutant, max(count.depth, count.mutant)
+
+
+def _mrna_window(transcript, fetch, variant: Variant, others: list[Variant], genomic: tuple[int, str]):
+    """(start, sequence, others) on the exon-joined sequence when the variant lies in one exon (the
+    others kept only when they lie in that exon too: their haplotypes must be placed on the same
+    sequence); the genomic window otherwise."""
+    last = variant.pos + max(len(variant.ref) - 1, 0)
+    joined = exon_joined_window(transcript, fetch, variant.pos, last)
+    if joined is None:
+        return genomic[0], genomic[1], others
+    exon = transcript.exon_at(variant.pos)
+    same_exon = [o for o in others if exon.contains(o.pos) and exon.contains(o.pos + max(len(o.ref) - 1, 0))]
+    return joined[0], joined[1], same_exon
 
 
 def snv_calls(scan: RegionScan, fetch, settings: CallerSettings) -> list[Call]:
@@ -734,7 +756,7 @@ def call_sample(bam_path: Path, genome: GenomeReference, transcripts, settings: 
             resolved = resolve_alleles(scan, settings)
             region_calls = indel_calls(scan, genome.fetch, settings, resolved)
             if region.kind == "flt3_itd":
-                recount_itds(bam, genome, scan, region_calls, read_filter, settings)
+                recount_itds(bam, genome, scan, region_calls, read_filter, settings, flt3)
             region_calls += snv_calls(scan, genome.fetch, settings)
             for call in region_calls:
                 call.evidence = allele_evidence(scan, call, genome.fetch)
@@ -834,7 +856,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="site profile to write (reads per strand per position and allele; "
                              "the error background of npm1-flt3 background and build-pon)")
     parser.add_argument("--keep-duplicates", action="store_true",
-                        help="count duplicate-flagged reads (amplicon data)")
+                        help="count duplicate-flagged reads (amplicon and RNA data)")
+    parser.add_argument("--rna", action="store_true",
+                        help="RNA reads (assay rna): ITD fractions measured on the exon-joined sequence")
     for name in ("min_mapq", "min_base_quality", "min_alt_reads", "min_depth", "anchor"):
         parser.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(defaults, name))
     for name in ("min_vaf", "min_vaf_tkd"):
@@ -845,6 +869,7 @@ def run(args: argparse.Namespace) -> int:
     settings = CallerSettings(
         min_mapq=args.min_mapq, min_base_quality=args.min_base_quality, min_alt_reads=args.min_alt_reads,
         min_vaf=args.min_vaf, min_vaf_tkd=args.min_vaf_tkd, min_depth=args.min_depth, anchor=args.anchor,
+        rna=args.rna,
     )
     genome = GenomeReference(args.reference)
     transcripts = load_transcripts(args.annotation)

@@ -47,6 +47,8 @@ SAMPLE_QC_REPORTS = (SAMPLE_STATS, SAMPLE_FLAGSTAT, SAMPLE_IDXSTATS, *MOSDEPTH_R
 
 # Per sequencing unit given as FASTQ.
 UNIT_FASTP_JSON = "results/qc/fastp/{sample}/{unit}.fastp.json"
+# An RNA unit's (rules/rna.smk): another folder, so that no file name could come from both rules.
+UNIT_FASTP_RNA_JSON = "results/qc/fastp_rna/{sample}/{unit}.fastp.json"
 
 # The batch.
 BACKGROUND_MODEL = "results/background/background.tsv.gz"

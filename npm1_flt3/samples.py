@@ -155,7 +155,8 @@ def multiqc_files(samples: dict[str, Sample], units: list[Unit]) -> list[str]:
     BAM/CRAM unit was trimmed in the run that made it, so it has no fastp report), then each
     sample's samtools and mosdepth reports."""
     files = list(layout.NPM1_FLT3_REPORT_FILES)
-    files += [layout.UNIT_FASTP_JSON.format(sample=unit.sample, unit=unit.unit) for unit in units if not unit.bam]
+    files += [(layout.UNIT_FASTP_RNA_JSON if unit.assay == "rna" else layout.UNIT_FASTP_JSON).format(
+        sample=unit.sample, unit=unit.unit) for unit in units if not unit.bam]
     for name in samples:
         files += [pattern.format(sample=name) for pattern in layout.SAMPLE_QC_REPORTS]
     return files

@@ -26,6 +26,7 @@ rule npm1_flt3_call:
     params:
         package_version=PACKAGE_VERSION,
         duplicates=caller_duplicate_flag,
+        assay=caller_assay_flag,
         settings=caller_args(),
     log:
         "logs/npm1_flt3_call/{sample}.log",
@@ -41,7 +42,7 @@ rule npm1_flt3_call:
         "npm1-flt3 call --bam {input.bam:q} --reference {input.reference:q}"
         " --annotation {input.annotation:q} --sample {wildcards.sample}"
         " --vcf {output.candidates:q} --hotspots {output.hotspots:q} --profile {output.profile:q}"
-        " {params.duplicates} {params.settings} 2> {log:q}"
+        " {params.duplicates} {params.assay} {params.settings} 2> {log:q}"
 
 
 rule npm1_flt3_background:

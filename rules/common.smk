@@ -141,6 +141,8 @@ REFERENCE_NAME = REFERENCE_SOURCE.name.removesuffix(".gz").rsplit(".", 1)[0]
 REFERENCE = f"{RESOURCES}/reference/{REFERENCE_NAME}.fa"
 BWA_INDEX = multiext(REFERENCE, ".amb", ".ann", ".bwt", ".pac", ".sa")
 HOTSPOTS_BED = f"{RESOURCES}/reference/{REFERENCE_NAME}.hotspots.bed"
+# RNA reads are aligned to the MANE transcripts' exons, joined, before the genome (rules/rna.smk).
+RNA_EXON_CONTIGS = f"{RESOURCES}/reference/{REFERENCE_NAME}.rna_exons.fa"
 MULTIQC_CONFIG = os.path.join(workflow.basedir, "config", "multiqc.yaml")
 # Rules that run the package take its version as a parameter: a new release re-calls the cohort
 # from the kept BAMs (Snakemake's params rerun trigger) instead of leaving old calls that look
@@ -204,9 +206,19 @@ def fastp_report_title(wildcards):
 READ_GROUP = "@RG\\tID:{sample}.{unit}\\tSM:{sample}\\tLB:{sample}\\tPU:{unit}\\tPL:ILLUMINA"
 
 
+def is_rna(sample):
+    return SAMPLE_MODEL[sample].assay == "rna"
+
+
 def unit_bam(unit):
-    # A FASTQ unit is aligned by fastp_bwa_mem; a BAM/CRAM on a compatible reference is re-called
-    # from its target reads (import_alignment), one realigned goes through realign_alignment.
+    # A FASTQ unit is aligned by fastp_bwa_mem (RNA: fastp_bwa_mem_rna, junction-aware); a BAM/CRAM
+    # on a compatible reference is re-called from its target reads (import_alignment: spliced
+    # alignments of an RNA aligner are read as they are), one realigned goes through
+    # realign_alignment (RNA: realign_alignment_rna).
+    if unit.assay == "rna" and not unit.bam:
+        return f"results/alignment/{unit.sample}/rna_units/{unit.unit}.bam"
+    if unit.assay == "rna" and config["realign_alignments"]:
+        return f"results/alignment/{unit.sample}/rna_realigned/{unit.unit}.bam"
     if not unit.bam:
         return f"results/alignment/{unit.sample}/units/{unit.unit}.bam"
     if config["realign_alignments"]:
@@ -236,8 +248,13 @@ def fastp_umi_flags(wildcards):
 
 def marks_duplicates(wildcards):
     # Every read of an amplicon starts at the same place: marking duplicates would discard
-    # almost all of them. UMI consensus reads are one per molecule already.
-    return assay_of(wildcards.sample) != "amplicon" and not SAMPLE_MODEL[wildcards.sample].umi
+    # almost all of them. UMI consensus reads are one per molecule already. RNA: fragments of a
+    # highly expressed transcript (NPM1: thousands over exon 12) share their ends by chance far
+    # more often than PCR copies do, so marking would cap the depth of exactly the hotspots.
+    return assay_of(wildcards.sample) not in KEEPS_DUPLICATES and not SAMPLE_MODEL[wildcards.sample].umi
+
+
+KEEPS_DUPLICATES = ("amplicon", "rna")
 
 
 def patient_of(wildcards):
@@ -245,7 +262,12 @@ def patient_of(wildcards):
 
 
 def caller_duplicate_flag(wildcards):
-    return "--keep-duplicates" if assay_of(wildcards.sample) == "amplicon" else ""
+    return "--keep-duplicates" if assay_of(wildcards.sample) in KEEPS_DUPLICATES else ""
+
+
+def caller_assay_flag(wildcards):
+    # RNA: ITD allele fractions are measured on the exon-joined (mRNA) sequence.
+    return "--rna" if is_rna(wildcards.sample) else ""
 
 
 def count_unit_flag(wildcards):

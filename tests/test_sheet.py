@@ -306,3 +306,21 @@ def test_a_umi_layout_that_cannot_work_names_the_line_and_field(tmp_path, umi, f
     sheet_path.write_text(f"sample\tunit\tfq1\tfq2\tumi\nA\tL1\ta_R1.fq.gz\t{fq2}\t{umi}\n")
     with pytest.raises(sheet.SheetError, match=f"line 2, field umi: .*{message}"):
         sheet.load_sheet(sheet_path)
+
+
+def test_umis_on_rna_are_refused_until_rna_builds_a_consensus(tmp_path):
+    (tmp_path / "a_R1.fq.gz").write_bytes(b"")
+    (tmp_path / "a_R2.fq.gz").write_bytes(b"")
+    sheet_path = tmp_path / "samples.tsv"
+    sheet_path.write_text("sample\tunit\tfq1\tfq2\tassay\tumi\nA\tL1\ta_R1.fq.gz\ta_R2.fq.gz\trna\tname\n")
+    with pytest.raises(sheet.SheetError, match="line 2, field umi: UMI consensus is not available for assay rna"):
+        sheet.load_sheet(sheet_path)
+
+
+def test_an_rna_sample_is_read_with_its_assay(tmp_path):
+    (tmp_path / "a_R1.fq.gz").write_bytes(b"")
+    (tmp_path / "a_R2.fq.gz").write_bytes(b"")
+    sheet_path = tmp_path / "samples.tsv"
+    sheet_path.write_text("sample\tunit\tfq1\tfq2\tassay\nA\tL1\ta_R1.fq.gz\ta_R2.fq.gz\trna\n")
+    unit, = sheet.load_sheet(sheet_path)
+    assert unit.assay == "rna"
