@@ -13,7 +13,12 @@ remission sample's genotype says nothing about the patient's risk group.
 
 Status rules: a gene is 'mutated' / 'present' when a PASS call exists (positive evidence wins even at
 low depth); otherwise 'wild-type' / 'absent' only if every hotspot of that role reached the minimum
-depth, and 'no-call' if not. Nothing is wild-type by default.
+depth, and 'no-call' if not. Nothing is wild-type by default. The same holds for RNA samples.
+
+RNA samples (assay 'rna', issue 15): every row says what its allele fractions are a fraction of
+(``vaf_source``: 'dna' or 'rna', npm1_flt3/vaf_source.py), and an RNA sample gets no FLT3-ITD
+allelic ratio (cohort AR columns and variants.tsv ``itd_ar`` empty; ELN 2017 taken over an unknown
+AR, npm1_flt3/eln.py) unless ``rna_allelic_ratio`` is set (config ``rna.allelic_ratio``).
 
 Which samples, their metadata (patient, timepoint, assay, day, role) and where their files are
 come from the sample manifest (npm1_flt3/samples.py). Samples are read one at a time, the manifest
@@ -33,12 +38,13 @@ import pandas as pd
 from npm1_flt3.caller import HOTSPOT_COLUMNS, read_hotspot_table
 from npm1_flt3.calls_vcf import CallRecord, read_sample_calls
 from npm1_flt3.classify import FLT3_ITD, FLT3_OTHER, FLT3_TKD, NPM1_MUTATED, NPM1_OTHER, clinical_class
-from npm1_flt3.eln import eln_components
-from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, verdict
+from npm1_flt3.eln import eln_components, rna_note
+from npm1_flt3.qc import QcThresholds, ReadStats, qc_findings, read_samtools_stats, uncovered_hotspots, verdict
 from npm1_flt3.samples import Sample, manifest_rows
 from npm1_flt3.stats import allelic_ratio, total_allelic_ratio, total_fraction, wilson_interval
 from npm1_flt3.summary import SUMMARY_COLUMNS, CohortSummary
 from npm1_flt3.tables import TableWriter, table_of
+from npm1_flt3.vaf_source import RNA, allelic_ratio_reported, vaf_source_of
 
 VARIANT_COLUMNS = [
     "sample", "gene", "chrom", "pos", "ref", "alt", "type", "length", "exon", "exon_legacy",
@@ -50,6 +56,8 @@ VARIANT_COLUMNS = [
     # Issue 13: the evidence behind the artefact and background filters.
     "ref_forward", "ref_reverse", "alt_forward", "alt_reverse", "repeat",
     "background_p", "background_source", "contamination_source",
+    # Issue 15: what vaf is a fraction of, dna (copies of genomic DNA) or rna (transcripts).
+    "vaf_source",
 ]
 
 COHORT_COLUMNS = [
@@ -69,6 +77,8 @@ COHORT_COLUMNS = [
     "reads", "mapped_fraction", "duplicate_fraction",
     # Issue 11: variants that are reported but set no status (npm1_flt3/classify.py).
     "npm1_other_variants", "flt3_other_variants",
+    # Issue 15: what the VAF columns are a fraction of, dna (copies of genomic DNA) or rna (transcripts).
+    "vaf_source",
 ]
 
 INTEGER_COLUMNS = [
@@ -123,6 +133,19 @@ def class_of(variant: dict) -> str:
                           variant.get("exon_legacy"), variant.get("hgvs_p"))
 
 
+# The FLT3-ITD allelic ratio columns of variants.tsv, empty for an RNA sample unless asked.
+VARIANT_AR_COLUMNS = ("itd_ar", "itd_ar_ci_low", "itd_ar_ci_high")
+
+
+def reported_variants(variants: list[dict], assay: str, rna_allelic_ratio: bool = False) -> list[dict]:
+    """The sample's variants.tsv rows as reported for its assay: each with its vaf_source, and for an
+    RNA sample no ITD allelic ratio unless asked (npm1_flt3/eln.py says why). New dicts; applying
+    it twice gives the same rows."""
+    source = vaf_source_of(assay)
+    withheld = dict.fromkeys(VARIANT_AR_COLUMNS) if not allelic_ratio_reported(source, rna_allelic_ratio) else {}
+    return [{**v, "vaf_source": source, **withheld} for v in variants]
+
+
 @dataclass
 class SampleEvidence:
     sample: str
@@ -132,9 +155,15 @@ class SampleEvidence:
     read_stats: ReadStats | None = None  # samtools stats of the final BAM (None: not given)
 
 
-def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThresholds()) -> dict:
-    """One cohort.tsv row."""
-    passing = [v for v in evidence.variants if v["filter"] == "PASS"]
+def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThresholds(),
+                     rna_allelic_ratio: bool = False) -> dict:
+    """One cohort.tsv row. rna_allelic_ratio: compute the ITD allelic ratio of an RNA sample too
+    (a transcript ratio; without it an RNA sample has no AR)."""
+    assay = evidence.metadata.get("assay", "")
+    source = vaf_source_of(assay)
+    ar_reported = allelic_ratio_reported(source, rna_allelic_ratio)
+    variants = reported_variants(evidence.variants, assay, rna_allelic_ratio)
+    passing = [v for v in variants if v["filter"] == "PASS"]
     by_class: dict[str, list[dict]] = {name: [] for name in (NPM1_MUTATED, NPM1_OTHER, FLT3_ITD, FLT3_TKD, FLT3_OTHER)}
     for v in passing:  # read_sample_vcf has classified them; rows built elsewhere may not be
         by_class[v.get("clinical_class") or class_of(v)].append(v)
@@ -144,12 +173,13 @@ def summarise_sample(evidence: SampleEvidence, thresholds: QcThresholds = QcThre
     row.update(_npm1_columns(by_class[NPM1_MUTATED], role_depth["npm1"], evidence.hotspots))
     row.update(_itd_columns(itds, role_depth["flt3_itd"], evidence.hotspots))
     row.update(_tkd_columns(by_class[FLT3_TKD], role_depth["flt3_tkd"], evidence.hotspots))
-    total_ar = total_allelic_ratio([(v["alt_reads"], v["depth"]) for v in itds])
-    row.update(_total_ar_columns(itds, total_ar))
-    row.update(_clinical_columns(row, total_ar, itds))
+    total_ar = total_allelic_ratio([(v["alt_reads"], v["depth"]) for v in itds]) if ar_reported else None
+    row.update(_total_ar_columns(itds if ar_reported else [], total_ar))
+    row.update(_clinical_columns(row, total_ar, itds, source, rna_allelic_ratio))
     row.update(_qc_columns(evidence, thresholds))
     row["npm1_other_variants"] = _listed(by_class[NPM1_OTHER])
     row["flt3_other_variants"] = _listed(by_class[FLT3_OTHER])
+    row["vaf_source"] = source
     return row
 
 
@@ -237,7 +267,7 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def _clinical_columns(row: dict, total_ar, itds: list[dict]) -> dict:
+def _clinical_columns(row: dict, total_ar, itds: list[dict], source: str, rna_allelic_ratio: bool) -> dict:
     itd, tkd = row["flt3_itd_status"], row["flt3_tkd_status"]
     # FLT3 inhibitors (midostaurin, gilteritinib) count ITD and TKD alike.
     flt3 = "yes" if "present" in (itd, tkd) else ("no" if itd == tkd == "absent" else "no-call")
@@ -245,7 +275,8 @@ def _clinical_columns(row: dict, total_ar, itds: list[dict]) -> dict:
     if row["role"] == "baseline":
         columns.update(eln_components(row["npm1_status"], itd, total_ar,
                                       (row["flt3_itd_total_ar_ci_low"], row["flt3_itd_total_ar_ci_high"]),
-                                      timepoint=row.get("timepoint") or ""))
+                                      timepoint=row.get("timepoint") or "", vaf_source=source,
+                                      rna_allelic_ratio=rna_allelic_ratio))
         out_of_frame = [v["hgvs_c"].split(":")[-1] for v in itds if v.get("consequence") == "frameshift"]
         if out_of_frame:
             # Fragment analysis counts it as an ITD (so does ELN), but the protein is truncated.
@@ -253,15 +284,19 @@ def _clinical_columns(row: dict, total_ar, itds: list[dict]) -> dict:
                     "fragment analysis counts it, but it does not encode a duplicated juxtamembrane domain")
             columns["eln_note"] = "; ".join(filter(None, [columns["eln_note"], note]))
     else:
+        note = "follow-up sample: ELN components apply to the baseline sample"
+        if source == RNA:  # no component here to confirm, so only what the fractions are
+            note += "; " + rna_note(False, allelic_ratio_reported(source, rna_allelic_ratio))
         columns.update({"eln2017_npm1_flt3_component": None, "eln2022_npm1_flt3_component": None,
-                        "eln_note": "follow-up sample: ELN components apply to the baseline sample"})
+                        "eln_note": note})
     return columns
 
 
 def _qc_columns(evidence: SampleEvidence, thresholds: QcThresholds) -> dict:
     """pass / warn / fail with every reason (npm1_flt3/qc.py), and the read numbers behind them."""
-    findings = qc_findings(evidence.hotspots, evidence.read_stats, evidence.metadata.get("assay", ""), thresholds)
-    uncovered = [h["hotspot"] for h in evidence.hotspots if h["covered"] != "yes"]
+    assay = evidence.metadata.get("assay", "")
+    findings = qc_findings(evidence.hotspots, evidence.read_stats, assay, thresholds)
+    uncovered = uncovered_hotspots(evidence.hotspots, assay)
     stats = evidence.read_stats
     return {"qc_status": verdict(findings), "qc_reasons": "; ".join(f.reason for f in findings),
             "uncovered_hotspots": ",".join(uncovered),
@@ -276,7 +311,7 @@ def cohort_metadata(sample: Sample) -> dict:
             "day": sample.day, "role": sample.role}
 
 
-def iter_samples(manifest: Path, thresholds: QcThresholds = QcThresholds()
+def iter_samples(manifest: Path, thresholds: QcThresholds = QcThresholds(), rna_allelic_ratio: bool = False
                  ) -> Iterator[tuple[dict, list[dict], list[dict]]]:
     """(cohort.tsv row, variants.tsv rows, hotspot rows) of one sample at a time, in manifest order."""
     for sample, files in manifest_rows(manifest):
@@ -284,15 +319,17 @@ def iter_samples(manifest: Path, thresholds: QcThresholds = QcThresholds()
         if vcf_sample != sample.sample:
             raise ValueError(f"{files.vcf} holds sample {vcf_sample!r}, but the manifest {manifest} lists it "
                              f"for sample {sample.sample!r}; re-run the caller for {sample.sample}")
+        variants = reported_variants(variants, sample.assay, rna_allelic_ratio)
         evidence = SampleEvidence(sample.sample, cohort_metadata(sample), variants,
                                   read_hotspot_table(files.hotspots), read_samtools_stats(files.samtools_stats))
-        yield summarise_sample(evidence, thresholds), variants, evidence.hotspots
+        yield summarise_sample(evidence, thresholds, rna_allelic_ratio), variants, evidence.hotspots
 
 
-def build_tables(manifest: Path, thresholds: QcThresholds = QcThresholds()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_tables(manifest: Path, thresholds: QcThresholds = QcThresholds(), rna_allelic_ratio: bool = False
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both tables in memory (for interactive use; the command writes them with write_tables)."""
     all_variants, cohort_rows = [], []
-    for row, variants, _ in iter_samples(manifest, thresholds):
+    for row, variants, _ in iter_samples(manifest, thresholds, rna_allelic_ratio):
         cohort_rows.append(row)
         all_variants += variants
     cohort = table_of(cohort_rows, COHORT_COLUMNS, INTEGER_COLUMNS)
@@ -308,7 +345,8 @@ class CohortOutputs:
     hotspots: Path | None = None
 
 
-def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThresholds = QcThresholds()) -> None:
+def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThresholds = QcThresholds(),
+                 rna_allelic_ratio: bool = False) -> None:
     """All tables, streamed: one sample in memory at a time; none is left half-written."""
     writers: list[TableWriter] = []
     try:
@@ -316,7 +354,7 @@ def write_tables(manifest: Path, outputs: CohortOutputs, thresholds: QcThreshold
         cohort = _open(writers, outputs.cohort, COHORT_COLUMNS)
         hotspots = _open(writers, outputs.hotspots, HOTSPOT_COLUMNS) if outputs.hotspots else None
         summary = CohortSummary()
-        for row, sample_variants, sample_hotspots in iter_samples(manifest, thresholds):
+        for row, sample_variants, sample_hotspots in iter_samples(manifest, thresholds, rna_allelic_ratio):
             variants.add(sample_variants)
             cohort.add([row])
             summary.add(row, sample_variants)
@@ -349,10 +387,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--qc-min-reads", type=int, default=defaults.min_reads)
     parser.add_argument("--qc-min-mapped-fraction", type=float, default=defaults.min_mapped_fraction)
     parser.add_argument("--qc-max-duplicate-fraction", type=float, default=defaults.max_duplicate_fraction)
+    parser.add_argument("--rna-allelic-ratio", action="store_true",
+                        help="compute the FLT3-ITD allelic ratio of RNA samples too (a transcript ratio, not the "
+                             "genomic-DNA ratio of ELN 2017; config rna.allelic_ratio). Without it an RNA sample "
+                             "has no AR and its ELN 2017 component is no-call where the AR would decide it")
 
 
 def run(args: argparse.Namespace) -> int:
     thresholds = QcThresholds(args.qc_min_reads, args.qc_min_mapped_fraction, args.qc_max_duplicate_fraction)
     outputs = CohortOutputs(args.cohort, args.variants, args.summary, args.hotspot_table)
-    write_tables(args.manifest, outputs, thresholds)
+    write_tables(args.manifest, outputs, thresholds, args.rna_allelic_ratio)
     return 0

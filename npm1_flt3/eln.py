@@ -31,13 +31,28 @@ allelic ratio (>=0.5)"), so 100 ITD fragments of 300, AR exactly 0.5, is high.
   the fragment assay that became the LeukoStrat CDx FLT3 Mutation Assay; an AR under 0.05 was
   not ITD-positive). An NGS-detected ITD below that still sets the component (it is there), but
   ELN's outcome data never saw such a patient as ITD-positive;
-* the baseline sample is not marked timepoint 'diagnosis' (ELN classifies at diagnosis).
+* the baseline sample is not marked timepoint 'diagnosis' (ELN classifies at diagnosis);
+* the sample is RNA (below).
+
+**RNA samples** (assay ``rna``, npm1_flt3/vaf_source.py). The ELN 2017 allelic ratio is a ratio of
+genomic DNA: Döhner et al., Blood 2017;129:424-447, Table 5, defines low (< 0.5) and high (>= 0.5)
+allelic ratio by semiquantitative DNA fragment analysis (area under the FLT3-ITD peak over the
+FLT3 wild-type peak). A ratio of RNA reads is a ratio of transcripts (allele-specific expression,
+FLT3-ITD transcripts often over-represented), not that ratio. So, for an RNA sample and unless the
+user asks (``rna.allelic_ratio: true``), no AR is computed and the ELN 2017 component is taken over
+an *unknown* AR: a present ITD could be low or high, so the component is 'no-call' where the AR
+would decide it (NPM1 mutated or wild-type with an ITD) and stays decided where it would not (no
+ITD). ELN 2022 (Döhner et al., Blood 2022;140:1345-1377) dropped the AR (any FLT3-ITD is
+intermediate), so its component is the same as for DNA. ``eln_note`` says which of the two was done;
+when the AR is computed from RNA on request, the note says it is a transcript ratio.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 from itertools import product
+
+from npm1_flt3.vaf_source import DNA, RNA, allelic_ratio_reported
 
 AR_CUTOFF_2017 = Fraction(1, 2)
 # Fragment-analysis positivity cut-off (mutant / wild type) of the ITD assays behind ELN's evidence
@@ -54,34 +69,46 @@ ELN2022 = {("mutated", "absent"): "favourable", ("mutated", "low"): "intermediat
            ("wild-type", "low"): "intermediate", ("wild-type", "high"): "intermediate"}
 
 
-def itd_state(itd_status: str, total_ar: Fraction | float | None) -> str | None:
-    """absent, low, high, or None when not known (no-call). Pass the AR exactly (a Fraction from
-    the counts): a rounded AR could fall just below 0.5."""
+ITD_STATES = ("absent", "low", "high")
+
+
+def itd_states(itd_status: str, total_ar: Fraction | float | None, ar_known: bool = True) -> tuple[str, ...]:
+    """The ITD states the result allows: one (absent, low or high) when known; low or high for a
+    present ITD whose AR is not known (an RNA sample: no AR computed); all three for a no-call.
+    Pass the AR exactly (a Fraction from the counts): a rounded AR could fall just below 0.5. A
+    present ITD with a known AR of None has no wild type left: high."""
     if itd_status == "absent":
-        return "absent"
+        return ("absent",)
     if itd_status == "present":
-        return "high" if total_ar is None or total_ar >= AR_CUTOFF_2017 else "low"
-    return None
+        if not ar_known:
+            return ("low", "high")
+        return ("high",) if total_ar is None or total_ar >= AR_CUTOFF_2017 else ("low",)
+    return ITD_STATES
 
 
-def component(table: dict, npm1_status: str, itd: str | None) -> str:
-    """The table's value, or no-call when the unknown results would disagree."""
+def component(table: dict, npm1_status: str, itd: tuple[str, ...]) -> str:
+    """The table's value, or no-call when the results the evidence allows would disagree."""
     npm1_options = [npm1_status] if npm1_status in ("mutated", "wild-type") else ["mutated", "wild-type"]
-    itd_options = [itd] if itd else ["absent", "low", "high"]
-    values = {table[key] for key in product(npm1_options, itd_options)}
+    values = {table[key] for key in product(npm1_options, itd)}
     return values.pop() if len(values) == 1 else "no-call"
 
 
 def eln_components(npm1_status: str, itd_status: str, total_ar: Fraction | float | None,
-                   total_ar_ci: tuple[float | None, float | None], timepoint: str = DIAGNOSIS) -> dict:
-    """The ELN 2017 / 2022 NPM1/FLT3 component columns of one baseline sample."""
-    itd = itd_state(itd_status, total_ar)
+                   total_ar_ci: tuple[float | None, float | None], timepoint: str = DIAGNOSIS,
+                   vaf_source: str = DNA, rna_allelic_ratio: bool = False) -> dict:
+    """The ELN 2017 / 2022 NPM1/FLT3 component columns of one baseline sample. For an RNA sample
+    (vaf_source 'rna') the AR is ignored, as unknown, unless rna_allelic_ratio (module docstring)."""
+    ar_known = allelic_ratio_reported(vaf_source, rna_allelic_ratio)
+    itd = itd_states(itd_status, total_ar, ar_known)
     notes = []
+    if vaf_source == RNA:
+        notes.append(rna_note(itd_status == "present", ar_known))
     low, high = total_ar_ci
-    if itd in ("low", "high") and low is not None and low < AR_CUTOFF_2017 and (high is None or high >= AR_CUTOFF_2017):
+    if ar_known and itd_status == "present" and low is not None and low < AR_CUTOFF_2017 \
+            and (high is None or high >= AR_CUTOFF_2017):
         notes.append(f"ITD AR {_ar(total_ar)} (95% CI {_ar(low)}-{_ar(high)}) spans the ELN 2017 "
                      f"cut-off {float(AR_CUTOFF_2017)}: confirm the ELN 2017 component by fragment analysis")
-    if itd == "low" and total_ar < FRAGMENT_ANALYSIS_MIN_AR:
+    if itd == ("low",) and total_ar < FRAGMENT_ANALYSIS_MIN_AR:
         notes.append(f"ITD AR {_ar(total_ar, 3)} is below {float(FRAGMENT_ANALYSIS_MIN_AR)}, the fragment-analysis "
                      "positivity cut-off of the studies behind ELN (RATIFY): low-level ITD, the ELN 2022 "
                      "component counts it; confirm before acting on it")
@@ -91,6 +118,17 @@ def eln_components(npm1_status: str, itd_status: str, total_ar: Fraction | float
     return {"eln2017_npm1_flt3_component": component(ELN2017, npm1_status, itd),
             "eln2022_npm1_flt3_component": component(ELN2022, npm1_status, itd),
             "eln_note": "; ".join(notes)}
+
+
+def rna_note(itd_present: bool, ar_computed: bool) -> str:
+    """What eln_note says of an RNA sample (module docstring)."""
+    note = "RNA sample: allele fractions are transcript fractions"
+    if not ar_computed:
+        return (note + "; no ELN 2017 allelic ratio computed from RNA (set rna.allelic_ratio: true to "
+                "compute it anyway)")
+    note += ("; allelic ratios are transcript ratios (rna.allelic_ratio: true), not the genomic-DNA "
+             "fragment-analysis ratio of ELN 2017")
+    return note + (": confirm the ELN 2017 component on DNA" if itd_present else "")
 
 
 def _ar(value: Fraction | float | None, digits: int = 2) -> str:

@@ -34,6 +34,10 @@ How it is judged (npm1_flt3/mrd_limits.py for the statistics):
   sample in contamination_source: it could have come from there.
 * **Identity**: the follow-up's identity-SNP genotypes against the baseline's; a mismatch turns
   every value of the sample into a no-call.
+* **What the VAF is** (vaf_source, npm1_flt3/vaf_source.py): ``dna`` (a fraction of DNA molecules)
+  or ``rna`` (assay rna: a fraction of transcripts). NPM1 MRD by transcript is the standard of
+  molecular MRD (ELN 2021, Heuser et al.), but a transcript fraction is not a DNA VAF: a log
+  reduction is given only between a sample and a baseline of the same vaf_source.
 """
 
 from __future__ import annotations
@@ -54,12 +58,15 @@ from npm1_flt3.samples import Sample, followed_patients, manifest_rows
 from npm1_flt3.tables import TableWriter
 from npm1_flt3.track import ALLELE_COLUMNS, MRD_FLOAT_FORMAT
 from npm1_flt3.trajectory import TrajectoryPoint, TrajectorySeries, write_trajectory_svg
+from npm1_flt3.vaf_source import vaf_source_of
 
 MRD_COLUMNS = ["patient", "sample", "timepoint", "day", "role", *ALLELE_COLUMNS, "count_unit", "alt_count",
                "depth", "alt_duplex", "vaf", "vaf_ci_low", "vaf_ci_high", "background_rate", "background_source",
                "background_samples", "p_value", "lod_vaf", "dna_input_ng", "genome_equivalents",
                "lod_genome_equivalents", "mrd_status", "contamination_source", "identity", "baseline_vaf",
-               "log10_reduction", "min_log10_reduction", "method"]
+               "log10_reduction", "min_log10_reduction", "method",
+               # Issue 15: what vaf is a fraction of, dna (DNA molecules) or rna (transcripts).
+               "vaf_source"]
 # Written as integers also with gaps (an undated sample has no day), where 30 would print as "30.0".
 MRD_INTEGER_COLUMNS = ("day", "pos", "length", "alt_count", "depth", "alt_duplex", "background_samples")
 DETECTED, BELOW_LOQ, NOT_DETECTED, NO_CALL = "detected", "detected below LOQ", "not detected", "no-call"
@@ -111,7 +118,8 @@ def mrd_rows(run: FollowedRun, settings: MrdSettings) -> list[dict]:
                     raise ValueError(f"no MRD measurement of {key} in sample {sample}; re-run "
                                      f"'npm1-flt3 track' for it with {baseline}'s VCF")
                 rows.append(_mrd_row(patient, run.samples[sample], measured, baseline_vaf, background,
-                                     carriers, identities[sample], settings))
+                                     carriers, identities[sample], settings,
+                                     baseline_source=vaf_source_of(run.samples[baseline].assay)))
     return rows
 
 
@@ -131,7 +139,8 @@ def _number(value) -> float | None:
 
 
 def _mrd_row(patient: str, meta: Sample, measured: dict, baseline_vaf: float | None, background: ErrorBackground,
-             carriers: tuple, identity: IdentityResult | None, settings: MrdSettings) -> dict:
+             carriers: tuple, identity: IdentityResult | None, settings: MrdSettings,
+             baseline_source: str | None = None) -> dict:
     alt, depth = int(measured["alt_count"]), int(measured["depth"])
     vaf = _number(measured["vaf"])
     genomes = genome_equivalents(meta.dna_input_ng)
@@ -145,9 +154,12 @@ def _mrd_row(patient: str, meta: Sample, measured: dict, baseline_vaf: float | N
     if identity is not None and identity.status == "mismatch":
         status = NO_CALL
     reduction = minimum = None
-    if baseline_vaf and status in (DETECTED, BELOW_LOQ) and vaf:
+    vaf_source = vaf_source_of(meta.assay)
+    # A transcript fraction against a DNA VAF (or the reverse) is no log reduction of the disease.
+    comparable_baseline = baseline_vaf if baseline_source in (None, vaf_source) else None
+    if comparable_baseline and status in (DETECTED, BELOW_LOQ) and vaf:
         reduction = round(math.log10(baseline_vaf / vaf), 2)
-    elif baseline_vaf and status == NOT_DETECTED:
+    elif comparable_baseline and status == NOT_DETECTED:
         minimum = round(math.log10(baseline_vaf / lod), 2)
     p_value = background_p(alt, depth, background)
     source = (contamination_source(vaf, carriers, settings) if status in (DETECTED, BELOW_LOQ) else None)
@@ -165,7 +177,8 @@ def _mrd_row(patient: str, meta: Sample, measured: dict, baseline_vaf: float | N
             "lod_genome_equivalents": round(lod * genomes, 1) if lod is not None and genomes is not None else None,
             "mrd_status": status, "contamination_source": source,
             "identity": "baseline" if identity is None else f"{identity.status}: {identity.detail}",
-            "baseline_vaf": baseline_vaf, "log10_reduction": reduction, "min_log10_reduction": minimum}
+            "baseline_vaf": baseline_vaf, "log10_reduction": reduction, "min_log10_reduction": minimum,
+            "vaf_source": vaf_source}
 
 
 def mrd_status(alt: int, needed: int | None, lod: float | None, settings: MrdSettings) -> str:

@@ -18,6 +18,7 @@ rule npm1_flt3_cohort:
     params:
         package_version=PACKAGE_VERSION,
         qc=qc_args(),
+        rna="--rna-allelic-ratio" if config["rna"]["allelic_ratio"] else "",
     log:
         "logs/npm1_flt3_cohort/cohort.log",
     benchmark:
@@ -32,4 +33,4 @@ rule npm1_flt3_cohort:
     shell:
         "npm1-flt3 cohort --manifest {input.manifest:q}"
         " --cohort {output.cohort:q} --variants {output.variants:q}"
-        " --summary {output.summary:q} --hotspot-table {output.hotspots:q} {params.qc} 2> {log:q}"
+        " --summary {output.summary:q} --hotspot-table {output.hotspots:q} {params.qc} {params.rna} 2> {log:q}"
