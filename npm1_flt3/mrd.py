@@ -146,9 +146,10 @@ def _mrd_row(patient: str, meta: Sample, measured: dict, baseline_vaf: float | N
     genomes = genome_equivalents(meta.dna_input_ng)
     needed = critical_count(depth, background, settings.alpha, settings.min_alt_count)
     lod = detection_limit(sampled_molecules(depth, genomes), needed, background)
-    if meta.assay == "amplicon" and measured["count_unit"] == "fragments" and genomes is None:
-        # Every read of an amplicon is a PCR copy: without UMIs or the DNA input, how many
-        # molecules were sampled is unknown, and so is the sensitivity of a negative result.
+    if meta.assay in ("amplicon", "rna") and measured["count_unit"] == "fragments" and genomes is None:
+        # Every read of an amplicon is a PCR copy, and RNA reads keep their duplicates: without UMIs
+        # or the DNA input, how many molecules were sampled is unknown, and so is the sensitivity of
+        # a negative result.
         lod = None
     status = mrd_status(alt, needed, lod, settings)
     if identity is not None and identity.status == "mismatch":

@@ -255,6 +255,14 @@ def _check_umi_layouts(records: dict[int, dict], problems: _Problems) -> None:
                                       "single-end (fq2 is empty); use read1 or name")
 
 
+def _check_rna_fields(records: dict[int, dict], problems: _Problems) -> None:
+    # RNA input is counted in transcripts, not genomes: ng of RNA give no genome equivalents.
+    for line, record in records.items():
+        if record.get("assay") == "rna" and record.get("dna_input_ng"):
+            problems.add(line, "dna_input_ng", "the DNA input of an RNA library gives no genome equivalents; "
+                                               "leave dna_input_ng empty for assay rna")
+
+
 # --- files ---------------------------------------------------------------------------------------
 
 
@@ -473,6 +481,7 @@ def load_sheet(path: str | Path, schema_path: str | Path | None = None) -> list[
     records = {line: record for line, (record, _) in rows.items()}
     _check_alignment_rows(records, problems)
     _check_umi_layouts(records, problems)
+    _check_rna_fields(records, problems)
     _check_fastqs(records, base, problems)
     # Cross-row checks only on rows that passed the schema, so one bad cell gives one message.
     units = [_to_unit(record, line, base, schema) for line, (record, ok) in rows.items() if ok]

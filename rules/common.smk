@@ -265,6 +265,11 @@ def caller_duplicate_flag(wildcards):
     return "--keep-duplicates" if assay_of(wildcards.sample) in KEEPS_DUPLICATES else ""
 
 
+def rna_work_dir(wildcards, resources):
+    # The two BWA passes' BAMs of an RNA unit, in the job's temporary folder.
+    return f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.rna"
+
+
 def caller_assay_flag(wildcards):
     # RNA: ITD allele fractions are measured on the exon-joined (mRNA) sequence.
     return "--rna" if is_rna(wildcards.sample) else ""

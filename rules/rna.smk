@@ -58,7 +58,7 @@ rule fastp_bwa_mem_rna:
         fastp_extra=config["fastp"]["extra"],
         read_group=READ_GROUP,
         bwa_extra=config["bwa"]["extra"],
-        work=lambda wildcards, resources: f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.rna",
+        work=rna_work_dir,
     log:
         reads="logs/fastp_rna/{sample}/{unit}.log",
         align="logs/bwa_mem_rna/{sample}/{unit}.log",
@@ -105,7 +105,7 @@ rule realign_alignment_rna:
         collate_prefix=collate_prefix,
         read_group=READ_GROUP,
         bwa_extra=config["bwa"]["extra"],
-        work=lambda wildcards, resources: f"{resources.tmpdir}/{wildcards.sample}.{wildcards.unit}.rna",
+        work=rna_work_dir,
     log:
         "logs/realign_alignment_rna/{sample}/{unit}.log",
     benchmark:

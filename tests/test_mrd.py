@@ -129,6 +129,16 @@ def test_an_amplicon_without_umis_or_dna_input_has_no_lod_so_no_negative():
     assert rows["G"]["mrd_status"] == "not detected"  # 50 ng: ~15,000 genomes sampled at most
 
 
+def test_rna_reads_keep_their_duplicates_so_an_unseen_allele_is_no_negative():
+    # Without UMIs an RNA read count is no count of molecules: no LOD, so no "not detected".
+    samples = followed(("D", "diagnosis", 0), ("F", "f", 30))
+    samples = {name: replace(sample, assay="rna") for name, sample in samples.items()}
+    track = {"D": [measured("D", 40000, 100000)], "F": [measured("F", 0, 100000)]}
+    rows = {r["sample"]: r for r in mrd_rows(run_of(samples, track, FixedBackground(1e-6)), MrdSettings())}
+    assert rows["F"]["lod_vaf"] is None and rows["F"]["mrd_status"] == "no-call"
+    assert rows["F"]["vaf_source"] == "rna"
+
+
 def test_a_low_signal_beside_a_high_carrier_of_another_patient_names_it_as_a_possible_source():
     settings = MrdSettings(max_hop_rate=0.01)
     carriers = (("X1", "P2", 0.45),)

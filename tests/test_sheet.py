@@ -324,3 +324,12 @@ def test_an_rna_sample_is_read_with_its_assay(tmp_path):
     sheet_path.write_text("sample\tunit\tfq1\tfq2\tassay\nA\tL1\ta_R1.fq.gz\ta_R2.fq.gz\trna\n")
     unit, = sheet.load_sheet(sheet_path)
     assert unit.assay == "rna"
+
+
+def test_dna_input_on_an_rna_library_is_refused(tmp_path):
+    (tmp_path / "a_R1.fq.gz").write_bytes(b"")
+    (tmp_path / "a_R2.fq.gz").write_bytes(b"")
+    sheet_path = tmp_path / "samples.tsv"
+    sheet_path.write_text("sample\tunit\tfq1\tfq2\tassay\tdna_input_ng\nA\tL1\ta_R1.fq.gz\ta_R2.fq.gz\trna\t50\n")
+    with pytest.raises(sheet.SheetError, match="line 2, field dna_input_ng: .*leave dna_input_ng empty for assay rna"):
+        sheet.load_sheet(sheet_path)
