@@ -58,7 +58,8 @@ def _percent(value: str) -> float | None:
 STATUS_HEADERS = {
     "npm1_status": {"title": "NPM1", "description": "NPM1 status: mutated, wild-type or no-call"},
     "npm1_type": {"title": "NPM1 type", "description": "Named NPM1 type (A, B, D) or other"},
-    "npm1_vaf": {"title": "NPM1 VAF", "description": "VAF of the NPM1 mutation", "suffix": "%",
+    "npm1_vaf": {"title": "NPM1 VAF", "description": "VAF of the NPM1 mutation (a transcript fraction where "
+                                                     "the VAF source is rna)", "suffix": "%",
                  "max": 100, "min": 0, "format": "{:,.2f}"},
     "flt3_itd_status": {"title": "FLT3-ITD", "description": "FLT3-ITD: present, absent or no-call"},
     "flt3_itd_length": {"title": "ITD bp", "description": "Length of the largest ITD clone (bp)",
@@ -68,11 +69,14 @@ STATUS_HEADERS = {
                                          "cohort.tsv flt3_itd_total_ar, the AR ELN 2017 uses)",
                           "format": "{:,.3f}"},
     "qc_status": {"title": "QC", "description": "npm1-flt3 QC verdict (reasons in the NPM1 / FLT3 table)"},
+    "vaf_source": {"title": "VAF source", "description": "dna: allele fractions of DNA reads; rna: fractions of "
+                                                         "transcripts (expression-weighted; no ELN 2017 AR)"},
 }
 TABLE_HEADERS = {
     **STATUS_HEADERS,
     "npm1_hgvs_p": {"title": "NPM1 protein", "description": "HGVS p. on NM_002520.7"},
-    "flt3_itd_vaf": {"title": "ITD VAF", "description": "VAF of the largest ITD clone", "suffix": "%",
+    "flt3_itd_vaf": {"title": "ITD VAF", "description": "VAF of the largest ITD clone (a transcript fraction "
+                                                         "where the VAF source is rna)", "suffix": "%",
                      "max": 100, "min": 0, "format": "{:,.2f}"},
     "flt3_tkd_status": {"title": "FLT3-TKD", "description": "FLT3-TKD (D835/I836): present, absent or no-call"},
     "flt3_tkd_hgvs_p": {"title": "TKD protein", "description": "HGVS p. on NM_004119.3"},
@@ -92,7 +96,8 @@ TABLE_HEADERS = {
                                                                   "(legacy exons 5, 9, 11; in-frame exon 12)"},
     "flt3_other_variants": {"title": "FLT3 other", "description": "FLT3 variants that are neither ITD nor "
                                                                   "D835/I836 TKD (e.g. synonymous)"},
-    "qc_reasons": {"title": "QC reasons", "description": "Why the QC verdict is not pass"},
+    "qc_reasons": {"title": "QC reasons", "description": "Why the QC verdict is not pass, and notes that do not "
+                                                         "change it (e.g. an RNA sample's uneven exon coverage)"},
 }
 PERCENT_COLUMNS = {"npm1_vaf", "flt3_itd_vaf"}
 NUMBER_COLUMNS = {"flt3_itd_length", "flt3_itd_total_ar", "npm1_hotspot_depth", "flt3_itd_hotspot_depth",
