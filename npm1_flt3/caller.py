@@ -78,7 +78,7 @@ from npm1_flt3.haplotypes import EvidenceRead, reassign, rescue_clipped
 from npm1_flt3.junctions import count_junction_fragments, design_probes, mutant_sequence
 from npm1_flt3.hotspots import FLT3_TKD_CODONS, Hotspot, define_hotspots, flt3_codon_span
 from npm1_flt3.reference import GenomeReference
-from npm1_flt3.rna_reference import exon_joined_window
+from npm1_flt3.rna_reference import exon_joined_window, spliced_variant
 from npm1_flt3.stats import allelic_ratio, allelic_ratio_interval, wilson_interval
 from npm1_flt3.transcripts import load_transcripts
 from npm1_flt3.variants import Variant
@@ -631,10 +631,11 @@ def recount_itds(bam, genome: GenomeReference, scan: RegionScan, calls: list[Cal
     for call in itds:
         others = [other.variant for other in itds if other is not call]
         start, sequence = window_start, scan.window_seq
+        variant = call.variant
         if settings.rna:
-            start, sequence, others = _mrna_window(transcript, genome.fetch, call.variant, others,
-                                                   (start, sequence))
-        design = design_probes(start, sequence, call.variant, others, k)
+            variant = spliced_variant(transcript, genome.fetch, variant)
+            start, sequence, others = _mrna_window(transcript, genome.fetch, variant, others, (start, sequence))
+        design = design_probes(start, sequence, variant, others, k)
         if design is not None:
             designs.append((call, design))
     if not designs:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from npm1_flt3.reference import GenomeReference
 from npm1_flt3.transcripts import Transcript, load_transcripts
+from npm1_flt3.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,18 @@ def exon_joined_window(transcript: Transcript, fetch, first: int, last: int) -> 
             return start - joined_before, sequence
         joined_before += end - start + 1
     return None
+
+
+def spliced_variant(transcript: Transcript, fetch, variant: Variant) -> Variant:
+    """The variant as the transcripts carry it. A tandem duplication of genomic bases that span an
+    intron (the longest FLT3-ITDs copy exon-14 end, intron 14 and exon-15 start) duplicates both
+    splice sites, so both copies are spliced: the mRNA holds a duplication of the exonic bases only.
+    Any other variant is returned as it is."""
+    inserted = variant.inserted
+    first, last = variant.pos + 1, variant.pos + len(inserted)
+    if not inserted or fetch(variant.chrom, first, last) != inserted:
+        return variant
+    exonic = "".join(fetch(variant.chrom, max(start, first), min(end, last))
+                     for start, end in sorted((e.start, e.end) for e in transcript.exons)
+                     if start <= last and end >= first)
+    return variant if exonic == inserted else Variant(variant.chrom, variant.pos, variant.ref, variant.ref + exonic)

@@ -177,3 +177,22 @@ def test_a_read_the_genome_cannot_align_keeps_the_exon_contig_mapq(genome, place
     spliced = npm1_junction_read(placements, exon_header(placements), 50, mapq=55)
     [merged] = merge_one(placements, genome, spliced, unaligned)
     assert merged.mapping_quality == 55
+
+
+def test_an_itd_copying_an_intron_is_spliced_out_of_both_copies_in_the_mrna(genome, transcripts):
+    # A genomic duplication of exon-15 end + intron 14 + exon-14 start (FLT3, minus strand): both
+    # copies carry the splice sites, so the transcripts duplicate only the exonic bases.
+    from npm1_flt3.rna_reference import spliced_variant
+    from npm1_flt3.variants import Variant
+
+    flt3 = transcripts["FLT3"]
+    exon15, exon14 = flt3.exon(15), flt3.exon(14)
+    first, last = exon15.end - 59, exon14.start + 89  # 60 + intron + 90 bases
+    dup = Variant("chr13", first - 1, genome.fetch("chr13", first - 1, first - 1),
+                  genome.fetch("chr13", first - 1, last))
+    spliced = spliced_variant(flt3, genome.fetch, dup)
+    assert spliced.inserted == genome.fetch("chr13", first, exon15.end) + genome.fetch("chr13", exon14.start, last)
+    assert len(spliced.inserted) == 150
+    inside_exon = Variant("chr13", exon14.start + 9, genome.fetch("chr13", exon14.start + 9, exon14.start + 9),
+                          genome.fetch("chr13", exon14.start + 9, exon14.start + 39))
+    assert spliced_variant(flt3, genome.fetch, inside_exon) == inside_exon
