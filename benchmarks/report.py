@@ -23,6 +23,8 @@ MRD = "mrd"  # benchmarks/mrd.py: UMI follow-ups scored per level, allele and ar
 MRD_ARM_NAMES = {"umi_background": "UMI + background", "umi_no_background": "UMI, no background",
                  "noumi_background": "no UMI + background", "noumi_no_background": "no UMI, no background"}
 
+RNA = "rna"  # benchmarks/rna.py: RNA-seq, scored per read length, variant class and transcript fraction
+
 DISCUSSION = Path(__file__).with_name("discussion.md")
 
 
@@ -296,6 +298,113 @@ def mrd_tables(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _fraction(value: float) -> str:
+    return f"{value:g}"
+
+
+def rna_tables(result: dict) -> str:
+    """### RNA-seq (issue 15): the simulation's design, the targets met or not, found / planted and
+    |vaf - realised fraction| per read length x variant class x fraction, wild-type artefacts,
+    seconds per sample and the HAMLET MV4-11 case."""
+    params = result["parameters"]
+    depth = params["depth"]
+    profiles = ", ".join(f"2x{rl} {p['art_profile']}" for rl, p in sorted(params["read_lengths"].items(),
+                                                                          key=lambda kv: int(kv[0])))
+    itds = ", ".join(f"{i['length']} bp {i['dup']}" for i in params["itds"])
+    if params["design"] == "small":
+        groups = "; ".join(f"2x{rl} {f:g} ITD {n} + NPM1 {t}" for rl, f, n, t in params["groups"])
+    else:
+        groups = "; ".join(f"2x{rl} at {', '.join(_fraction(f) for f in fractions)}" for rl, fractions in params["groups"])
+    lines = [f"### RNA-seq (issue 15) ({result['samples']} samples; {result.get('wall_s', 'n/a')} s including "
+             f"simulation ({result.get('simulation_wall_s', 'n/a')} s); workflow {result.get('workflow_wall_s', 'n/a')} s)", "",
+             "ART reads (benchmarks/rna.py) from the MANE transcripts NM_002520.7 (NPM1) and NM_004119.3 (FLT3), "
+             "spliced from the packaged exon table and gene slices, run as `assay: rna` against the packaged gene "
+             f"slices. Design `{params['design']}`: each variant sample holds one FLT3-ITD and one NPM1 type (A, B, D in "
+             f"turn) at the same transcript fraction; {groups}; " + (
+                 "one wild-type sample (2x100)" if params["design"] == "small" else
+                 f"{params['wildtype_per_length']} wild-type samples per read length") + f". ITDs: {itds} (60 and 150 bp across the exon 14/15 junction: no VCF form, the cDNA "
+             f"duplication a genomic ITD over exon 14 end, intron 14 and exon 15 start splices to). Library per gene: "
+             f"mRNA (read depth over the hotspots NPM1 {depth['mrna']['NPM1']:g}x, FLT3 {depth['mrna']['FLT3']:g}x), "
+             f"pre-mRNA with the introns around the hotspot exons ({depth['pre_mrna_share']:.0%} of that depth) and "
+             f"genomic DNA ({depth['genomic']:g}x), mutant and wild type each simulated on its own (paired, fragments "
+             f"{params['fragment']['mean']} +- {params['fragment']['sd']}); {profiles}. "
+             "The realised fraction (truth.tsv) is, of ART's read pairs whose fragment covers the variant site with "
+             f"{params['flank']} bases either side, the share from a mutant sequence; fraction errors are "
+             "|called vaf - realised fraction|. Found = a PASS call with the exact allele (HGVS c. or VCF).", ""]
+    code = result.get("code") or {}
+    if code:
+        dirty = code.get("current_uncommitted") or []
+        lines += [f"Code: {code.get('current_head', '')[:7]}" + (f" plus uncommitted changes to {', '.join(dirty)}"
+                                                                  if dirty else " (no uncommitted change)") + ".", ""]
+    met = result["targets"]
+
+    def verdict(value):
+        return "n/a" if value is None else ("**met**" if value else "**not met**")
+    exact, error, artefact = met["exact_allele_at_5pct"], met["fraction_error_le_0.05"], met["no_wildtype_artefact"]
+    short = [f"{k} {v['found']}/{v['n']}" for k, v in exact["by_class"].items() if v["found"] < v["n"]]
+    lines += ["| target (issue 15) | verdict | measured |", "|---|---|---|",
+              f"| NPM1 A/B/D and ITDs 15-150 bp found with the exact allele at transcript fraction >= 5% | "
+              f"{verdict(exact['met'])} | {exact['found']}/{exact['n']}" + (f"; short: {', '.join(short)}" if short else "") + " |",
+              f"| fraction error <= 0.05 | {verdict(error['met'])} | {error['n'] - error['over']}/{error['n']} calls within; "
+              f"max {error['max'] if error['max'] is not None else 'n/a'} |",
+              f"| no PASS artefact in wild-type RNA samples | {verdict(artefact['met'])} | {artefact['pass_calls']} PASS "
+              f"call(s) in {artefact['samples']} wild-type samples |", ""]
+    fractions = sorted({g["fraction"] for g in result["groups"]})
+    lines += ["Found / planted, then median (max) |vaf - realised fraction| of the found ones, per read length, "
+              "variant class and nominal transcript fraction.", "",
+              "| reads | variant | " + " | ".join(_fraction(f) for f in fractions) + " |",
+              "|---|---|" + "---|" * len(fractions)]
+    keys = []
+    for g in result["groups"]:
+        if (g["read_length"], g["class"]) not in keys:
+            keys.append((g["read_length"], g["class"]))
+    for rl, key in keys:
+        cells = []
+        for fraction in fractions:
+            g = next((x for x in result["groups"] if (x["read_length"], x["class"], x["fraction"]) == (rl, key, fraction)), None)
+            if g is None:
+                cells.append("")
+                continue
+            cell = f"{g['found']}/{g['n']}"
+            if g["median_error"] is not None:
+                cell += f", {g['median_error']:.3f} ({g['max_error']:.3f})"
+            cells.append(cell)
+        lines.append(f"| 2x{rl} | {key} | " + " | ".join(cells) + " |")
+    lines += ["", "| reads | samples | median read pairs | median s per sample (max) | wild-type samples | "
+              "PASS calls in wild-type samples |", "|---|---|---|---|---|---|"]
+    for rl, timing in sorted(result["timing"].items(), key=lambda kv: int(kv[0])):
+        wild = result["wildtype"].get(rl, {"samples": 0, "pass_calls": 0})
+        seconds = "n/a" if timing["median_s"] is None else f"{timing['median_s']} ({timing['max_s']})"
+        lines.append(f"| 2x{rl} | {timing['samples']} | {timing['median_read_pairs']:,} | {seconds} | "
+                     f"{wild['samples']} | {wild['pass_calls']} |")
+    lines += ["", "Seconds per sample: the sum of the sample's own jobs (Snakemake benchmark records: alignment, "
+              "merge and QC, calling, annotation)."]
+    artefacts = [c for w in result["wildtype"].values() for c in w["calls"]]
+    if artefacts:
+        lines += ["", "PASS calls in wild-type samples: " + "; ".join(artefacts[:12])]
+    if result["missed"]:
+        lines += ["", f"Not found ({len(result['missed'])}; first 15, with the sample's calls in that gene): "
+                  + "; ".join(result["missed"][:15])]
+    over = [o for o in result["outcomes"] if o["error"] is not None and o["error"] > 0.05]
+    if over:
+        lines += ["", f"Fraction error > 0.05 ({len(over)}; first 15): " + "; ".join(
+            f"{o['sample']} {o['class']} vaf {o['vaf']:.3f} ({o['alt_reads']}/{o['depth']}) vs realised "
+            f"{o['realised']:.3f}" for o in over[:15])]
+    if result.get("other_pass_calls_in_variant_samples"):
+        lines += ["", "Other PASS calls in variant samples: " + "; ".join(result["other_pass_calls_in_variant_samples"][:12])]
+    peer = result.get("peer_case")
+    if peer:
+        calls = "; ".join(f"{c['type']} {c['length']} bp at {c['pos']} {c['hgvs_c']} vaf {c['vaf']} "
+                          f"({c['alt_reads']}/{c['depth']}) {c['filter']}" for c in peer["calls"]) or "no call"
+        expected = peer["expected"]
+        lines += ["", f"Real RNA-seq, same batch: `{peer['case']}` (MV4-11, 2x101, FLT3 reads). Expected: 30-bp ITD; "
+                  f"{expected['hamlet']}; VarDict {expected['vardict']} ({expected['vcf']}), AF "
+                  f"{expected['vardict_af_whole_sample']} in the whole sample (not this subset). Exact allele, PASS: "
+                  f"{'yes' if peer['exact_allele_pass'] else '**no**'}; VAF {peer['vaf']} ({peer['alt_reads']}/"
+                  f"{peer['depth']}). Every call: {calls}."]
+    return "\n".join(lines) + "\n"
+
+
 def peer_case_table(cases: dict) -> str:
     lines = [f"### Peer cases (real and peer-simulated data; workflow {cases['workflow_wall_s']} s)", "",
              "| case | what the source (or the team) expects | npm1-flt3 | ITD length |", "|---|---|---|---|"]
@@ -408,7 +517,7 @@ def write_results_md(results_dir: Path, out: Path, sets: list[str], total_minute
              "below them.", ""]
     for name in sets:
         path = results_dir / f"{name}.json"
-        if name not in (CLASSIFICATION, ROUGH, MRD) and path.exists():
+        if name not in (CLASSIFICATION, ROUGH, MRD, RNA) and path.exists():
             parts.append(set_tables(json.loads(path.read_text())))
     rough = results_dir / f"{ROUGH}.json"
     if rough.exists():
@@ -416,6 +525,9 @@ def write_results_md(results_dir: Path, out: Path, sets: list[str], total_minute
     mrd = results_dir / f"{MRD}.json"
     if mrd.exists():
         parts.append(mrd_tables(json.loads(mrd.read_text())))
+    rna = results_dir / f"{RNA}.json"
+    if rna.exists():
+        parts.append(rna_tables(json.loads(rna.read_text())))
     classification = results_dir / f"{CLASSIFICATION}.json"
     if classification.exists():
         parts.append(classification_table(json.loads(classification.read_text())))
@@ -449,7 +561,7 @@ def _previous_run_line(out: Path) -> str:
 def _peer_settings(results_dir: Path, sets: list[str]) -> list[str]:
     for name in sets:
         path = results_dir / f"{name}.json"
-        if name in (CLASSIFICATION, ROUGH, MRD) or not path.exists():
+        if name in (CLASSIFICATION, ROUGH, MRD, RNA) or not path.exists():
             continue
         tools = json.loads(path.read_text())["tools"]
         return [f"- **{tool}**: `{json.dumps(data['settings'], sort_keys=True)[:600]}`"

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks import classification, mrd, peer_cases, report, rough, score_classification
+from benchmarks import classification, mrd, peer_cases, report, rna, rough, score_classification
 from benchmarks.score import (ITD_LENGTH_BINS, OUR_TOOL, bin_summary, length_bin, our_calls, peer_calls,
                               read_truth, read_tsv, score_tool, summarise)
 from benchmarks.workflow import JOB_ENV, REPO, WorkflowCode, caller_benchmarks, run_workflow
+from npm1_flt3.packaged import EXONS_TSV, GENE_SLICES_FASTA
 from npm1_flt3.transcripts import load_transcripts
 
 # The rough set: artefact-laden reads at five read lengths, run with the previous caller, the
@@ -32,7 +33,10 @@ SETS = ("capture150", "capture100", "amplicon", classification.NAME, ROUGH)
 # The MRD set (benchmarks/mrd.py): duplex-UMI follow-ups run twice (with and without UMIs), each
 # scored with and without the background test; about 35 minutes, so run on request (--sets mrd).
 MRD = mrd.NAME
-ALL_SETS = SETS + (MRD,)
+# The RNA-seq set (benchmarks/rna.py, issue 15): ART reads from the NPM1/FLT3 transcripts run as assay
+# rna, with the HAMLET MV4-11 RNA case in the same batch; opt-in like mrd (--sets rna).
+RNA = rna.NAME
+ALL_SETS = SETS + (MRD, RNA)
 PREVIOUS_COMMIT = "7b23bb9"  # the caller before the background / artefact-filter work
 BACKGROUND_OFF = {"background": {"enabled": False, "panel_of_normals": ""}}
 # Rules whose outputs depend on the package's code: re-run every time (Snakemake re-runs them on a
@@ -81,6 +85,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "'default' adds the 100,000-molecule follow-ups)")
     parser.add_argument("--mrd-hopping-rate", type=float, default=mrd.HOPPING_RATE,
                         help="mrd set: index hopping, share of each library's read pairs (default %(default)s)")
+    parser.add_argument("--rna-design", choices=rna.DESIGN_NAMES, default="default",
+                        help="rna set: which design to simulate (default %(default)s: every ITD x fraction x read "
+                             "length; reduced: all fractions at 2x100, 0.05 and 0.25 at the other lengths; small: five "
+                             "samples)")
     return parser.parse_args(argv)
 
 
@@ -394,6 +402,35 @@ def _code_state_current() -> dict:
     return {"current_head": _git("rev-parse", "HEAD"), "current_uncommitted": [line[3:] for line in changed.splitlines()]}
 
 
+# ----------------------------------------------------------------------------------- RNA set
+
+
+def simulate_rna(args: argparse.Namespace) -> None:
+    subprocess.run([sys.executable, "-m", "benchmarks.rna", "--outdir", str(args.runs / "truthsets"),
+                    "--seed", str(args.seed), "--design", args.rna_design, "--jobs", str(args.cores)],
+                   check=True, cwd=REPO)
+
+
+def run_rna(args: argparse.Namespace) -> dict:
+    """Simulate the RNA set, run the workflow once over its sheet plus the HAMLET MV4-11 RNA case
+    (when the shared folder holds it), against the packaged gene slices and exon models, and score."""
+    started = time.monotonic()
+    simulate_rna(args)
+    simulated = time.monotonic() - started
+    set_dir = args.runs / "truthsets" / RNA
+    workdir = args.runs / "workflow" / RNA
+    sheet = workdir / "samples.tsv"
+    peer = rna.batch_sheet(set_dir, sheet, args.shared / "peer-cases")
+    # Its own resources folder: the packaged FASTA has the shared one's name but another path.
+    wall = run_workflow(workdir, sheet, GENE_SLICES_FASTA, EXONS_TSV, args.runs / "resources_packaged", args.cores,
+                        forcerun=CALLING_RULES)
+    print(f"rna: workflow {wall:.0f} s", file=sys.stderr)
+    result = rna.score_set(set_dir, workdir, peer_case=peer)
+    result.update({"workflow_wall_s": round(wall, 1), "simulation_wall_s": round(simulated, 1),
+                   "wall_s": round(time.monotonic() - started, 1), "code": _code_state_current()})
+    return result
+
+
 def run_speed(args: argparse.Namespace) -> dict:
     """benchmarks/speed.py: the caller and ScanITD (not with --no-peers) timed on panel-like BAMs
     (cached in runs/speed)."""
@@ -437,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"benchmarks/run: unknown set(s) {', '.join(unknown)}; choose from {', '.join(ALL_SETS)}")
     exon12_start = load_transcripts(args.shared / "reference/exons.tsv")["NPM1"].exon_by_legacy(12).start
-    detection = [name for name in sets if name not in (ROUGH, MRD)]
+    detection = [name for name in sets if name not in (ROUGH, MRD, RNA)]
     if detection:
         simulate(args, detection)
     reference = args.shared / "reference"
@@ -449,6 +486,10 @@ def main(argv: list[str] | None = None) -> int:
         result = run_mrd(args)
         report.write_json(args.results / f"{MRD}.json", result)
         print(report.mrd_tables(result))
+    if RNA in sets:
+        result = run_rna(args)
+        report.write_json(args.results / f"{RNA}.json", result)
+        print(report.rna_tables(result))
     for name in detection:
         wall = run_workflow(args.runs / "workflow" / name, args.runs / "truthsets" / name / "samples.tsv",
                             reference / "grch38_npm1_flt3_loci.fa", reference / "exons.tsv",
