@@ -349,6 +349,12 @@ def rna_tables(result: dict) -> str:
               f"max {error['max'] if error['max'] is not None else 'n/a'} |",
               f"| no PASS artefact in wild-type RNA samples | {verdict(artefact['met'])} | {artefact['pass_calls']} PASS "
               f"call(s) in {artefact['samples']} wild-type samples |", ""]
+    interval = met.get("realised_in_interval")
+    if interval and interval["n"]:
+        lines += [f"The realised fraction lies inside the call's reported 95% interval (`vaf_ci_low`-`vaf_ci_high`) "
+                  f"for {interval['inside']}/{interval['n']} calls ({interval['inside'] / interval['n']:.1%}): "
+                  "how far a fraction counted on a few hundred fragments can be from the truth is what that "
+                  "interval says.", ""]
     fractions = sorted({g["fraction"] for g in result["groups"]})
     lines += ["Found / planted, then median (max) |vaf - realised fraction| of the found ones, per read length, "
               "variant class and nominal transcript fraction.", "",

@@ -818,6 +818,11 @@ def score_outcomes(truth: list[dict], calls: list[dict]) -> list[dict]:
                          "alt_reads": _int(call["alt_reads"]) if call else None,
                          "depth": _int(call["depth"]) if call else None,
                          "error": round(error, 4) if error is not None else None,
+                         # Is the realised fraction inside the call's reported 95% interval? Over many
+                         # calls ~95% should be: the interval, not a fixed error bound, is what a
+                         # count of a few hundred fragments can promise.
+                         "in_interval": (_float(call["vaf_ci_low"]) <= realised <= _float(call["vaf_ci_high"])
+                                         if call and realised is not None and call.get("vaf_ci_low") else None),
                          "error_vs_nominal": round(abs(vaf - float(t["fraction"])), 4) if vaf is not None else None,
                          "calls_in_gene": others})
     return outcomes
@@ -884,6 +889,8 @@ def targets(outcomes: list[dict], wildtype: dict) -> dict:
                                  "n": len(eligible), "by_class": by_class},
         "fraction_error_le_0.05": {"met": not over if errors else None, "over": len(over), "n": len(errors),
                                    "max": round(max(o["error"] for o in errors), 4) if errors else None},
+        "realised_in_interval": {"inside": sum(1 for o in errors if o.get("in_interval")),
+                                 "n": sum(1 for o in errors if o.get("in_interval") is not None)},
         "no_wildtype_artefact": {"met": artefacts == 0 if wildtype else None, "pass_calls": artefacts,
                                  "samples": sum(w["samples"] for w in wildtype.values())},
     }

@@ -9,7 +9,7 @@
 # below (kept equal to npm1_flt3.__version__ by tests/test_envs.py) makes every release a new env.
 # Code edited without a new version is not reinstalled into an existing env.
 set -euo pipefail
-version=0.3.0
+version=0.4.0
 
 source_dir=${NPM1_FLT3_SOURCE:-}
 if [ -z "$source_dir" ] || [ ! -f "$source_dir/pyproject.toml" ] || [ ! -d "$source_dir/npm1_flt3" ]; then

@@ -63,6 +63,7 @@ from npm1_flt3.atomic import write_text_atomically
 from npm1_flt3.background import SiteProfile, write_profile
 from npm1_flt3.calls_vcf import CALLER_HEADER, CallRecord, header_lines, unannotated_line
 from npm1_flt3.evidence import (
+    CIGAR_SKIP,
     CIGAR_SOFT,
     ClipSettings,
     ReadFilter,
@@ -289,7 +290,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         if region.kind == "npm1":
             # NPM1: spans with the soft clips, which the aligner leaves where a complex allele lies
             # near a read's end (see haplotypes.rescue_clipped); the bases are the read's all the same.
-            evidence = evidence_read(read, offset)
+            evidence = evidence_read(read, offset, settings.rna)
             scan.span_first.append(evidence.first)
             scan.span_last.append(evidence.last)
             scan.span_keys.append(key)
@@ -310,7 +311,7 @@ def scan_region(bam, genome: GenomeReference, region: CallingRegion, settings: C
         for variant in found:
             scan.alleles[variant].add(key)
         if found:
-            scan.evidence[key] = evidence_read(read, offset)
+            scan.evidence[key] = evidence_read(read, offset, settings.rna and region.kind == "npm1")
         facts = ReadFacts(read.is_reverse, read.mapping_quality)
         if found or key in scan.local:
             scan.read_facts[key] = facts
@@ -345,13 +346,20 @@ def base_calls_with_ends(read, offset: int, sites: set[int], min_base_quality: i
     return calls
 
 
-def evidence_read(read, offset: int) -> EvidenceRead:
+def evidence_read(read, offset: int, collapse_introns: bool = False) -> EvidenceRead:
+    """The read's bases placed on GRCh38. With ``collapse_introns`` (NPM1 in RNA reads) a spliced
+    read is placed as if its skipped introns were not there, ending where it ends: NPM1's hotspot
+    lies in its last exon (legacy exon 12), so the bases before the junction then count as the read
+    bases they are, for the anchors of the allele counts (a read with 1 base of exon 11 would
+    otherwise reach thousands of GRCh38 positions to the left, for the wild type's wider window as
+    for the mutant's narrower one) and for the comparison with each haplotype (npm1_flt3/haplotypes.py)."""
     cigar = read.cigartuples
     leading = cigar[0][1] if cigar[0][0] == CIGAR_SOFT else 0
     trailing = cigar[-1][1] if cigar[-1][0] == CIGAR_SOFT else 0
-    return EvidenceRead(read.query_sequence, read.reference_start + offset + 1 - leading,
+    skipped = sum(length for op, length in cigar if op == CIGAR_SKIP) if collapse_introns else 0
+    return EvidenceRead(read.query_sequence, read.reference_start + offset + 1 - leading + skipped,
                         read.reference_end + offset + trailing,
-                        read.reference_start + offset + 1, read.reference_end + offset)
+                        read.reference_start + offset + 1 + skipped, read.reference_end + offset)
 
 
 def fold_complex_alleles(alleles: dict[Variant, set], local: dict[tuple, list[LocalAllele]],

@@ -196,3 +196,16 @@ def test_an_itd_copying_an_intron_is_spliced_out_of_both_copies_in_the_mrna(geno
     inside_exon = Variant("chr13", exon14.start + 9, genome.fetch("chr13", exon14.start + 9, exon14.start + 9),
                           genome.fetch("chr13", exon14.start + 9, exon14.start + 39))
     assert spliced_variant(flt3, genome.fetch, inside_exon) == inside_exon
+
+
+def test_a_spliced_npm1_read_is_placed_as_the_read_bases_it_has_before_the_junction():
+    # 3 bases of exon 11, a 2,752-base intron, 47 bases of exon 12: counted as 50 read bases ending
+    # where the read ends, not as a read reaching 2,752 positions further left.
+    from npm1_flt3.caller import evidence_read
+
+    header = header_with([("chr5", 200_000_000)])
+    read = record(header, "r1", "chr5", 1000, [(M, 3), (N, 2752), (M, 47)], 50)
+    spliced = evidence_read(read, 0, collapse_introns=True)
+    assert (spliced.first, spliced.last) == (1001 + 2752, 1000 + 3 + 2752 + 47)
+    assert spliced.last - spliced.first + 1 == 50
+    assert evidence_read(read, 0).first == 1001  # DNA reads (and FLT3) keep their GRCh38 span
