@@ -105,3 +105,20 @@ def test_rna_rows_say_transcript_fraction_and_give_no_eln_2017_ar(rna_set, rna_r
     assert set(with_itd["eln2017_npm1_flt3_component"]) == {"no-call"}
     assert set(with_itd["eln2022_npm1_flt3_component"]) == {"intermediate"}
     assert all("no ELN 2017 allelic ratio" in note for note in with_itd["eln_note"])
+
+
+def test_an_rna_bam_realigned_goes_through_the_same_passes_and_gives_the_same_calls(rna_set, rna_run, tmp_path):
+    # An earlier run's BAM of an RNA sample, realigned (realign_alignments: true): its reads are
+    # aligned again to the exon contigs and the genome (rule realign_alignment_rna).
+    truth = read_tsv(rna_set / "truth.tsv")
+    sample = truth["sample"].iloc[0]
+    sheet = tmp_path / "samples.tsv"
+    bam = rna_run / f"results/alignment/{sample}.bam"
+    sheet.write_text(f"sample\tunit\tfq1\tfq2\tbam\tassay\nagain\tL1\t\t\t{bam}\trna\n")
+    run_workflow(tmp_path, sheet, realign_alignments=True)
+    assert (tmp_path / "logs/realign_alignment_rna/again/L1.log").exists()
+    before = passed_calls(rna_run, sample).set_index("hgvs_c")
+    after = passed_calls(tmp_path, "again").set_index("hgvs_c")
+    assert set(after.index) == set(before.index) == set(truth[truth["sample"] == sample]["hgvs_c"])
+    for name in after.index:
+        assert abs(int(after.loc[name, "alt_reads"]) - int(before.loc[name, "alt_reads"])) <= 2
